@@ -1,0 +1,63 @@
+"""The shape every importer produces: HSDS 3.0 tabular rows with where each came from.
+
+Every source format (HSDS 3.0 CSV datapackage, HSDS JSON, the Miami 211 HSDS 2.0-era
+package, SAMHSA/HRSA facility lists, the Open Eligibility taxonomy) is read into
+`TabularData`: HSDS 3.0 table names (the datapackage resource names: "organization",
+"service", "service_at_location", ...) mapped to rows whose `values` use HSDS 3.0
+tabular field names with *string* values ("" for empty), exactly as they would appear
+in an HSDS 3.0 CSV. One validation and write path then serves every source, and each
+error can name the file, line and column of the original input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a value came from: `line` is 1-based with the CSV header on line 1;
+    for JSON, `line` is the 1-based record number and `column` a JSON path."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class Row:
+    table: str
+    values: dict[str, str]
+    ref: SourceRef
+    # Maps an HSDS field name to the column name in the original file, when they differ
+    # (e.g. Miami's `physical_addresses.csv` column `address_1`), for error messages.
+    source_columns: dict[str, str] = field(default_factory=dict)
+
+    def column_for(self, field_name: str) -> str:
+        return self.source_columns.get(field_name, field_name)
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Raised when input cannot be imported; carries every issue found, nothing written."""
+
+    def __init__(self, issues: list[ImportIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues[:20]))
+
+
+TabularData = dict[str, list[Row]]

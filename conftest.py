@@ -1,0 +1,81 @@
+"""Shared people and places for the tests: small, explicit fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+
+
+def shared_data_path(*parts: str) -> Path:
+    """A path in ../shared/data, or a loud skip when that folder is absent (fresh machine)."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have ../shared/data, but {path} is missing")
+        pytest.skip(f"SKIPPED LOUDLY: needs ../shared/data ({path} not found on this machine)")
+    return path
+
+
+@pytest.fixture
+def organization(db):
+    from commonweal.directory.models import Organization
+
+    return Organization.objects.create(name="Northside Food Bank", description="Groceries for families.")
+
+
+@pytest.fixture
+def other_organization(db):
+    from commonweal.directory.models import Organization
+
+    return Organization.objects.create(name="Eastside Clinic", description="Primary care.")
+
+
+def _member(username: str, organization, role: str):
+    from commonweal.accounts.models import Membership, User
+
+    user = User.objects.create_user(username=username, password="correct horse battery staple")
+    if organization is not None:
+        Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+@pytest.fixture
+def navigator(organization):
+    return _member("nina.navigator", organization, "navigator")
+
+
+@pytest.fixture
+def partner_staff(organization):
+    return _member("pat.partner", organization, "partner_staff")
+
+
+@pytest.fixture
+def other_org_staff(other_organization):
+    return _member("oscar.other", other_organization, "partner_staff")
+
+
+@pytest.fixture
+def coalition_admin(organization):
+    return _member("cora.admin", organization, "coalition_admin")
+
+
+@pytest.fixture
+def analyst(organization):
+    return _member("ana.analyst", organization, "analyst")
+
+
+@pytest.fixture
+def resident(db):
+    return _member("rosa.resident", None, "")
+
+
+@pytest.fixture
+def superuser(db):
+    from commonweal.accounts.models import User
+
+    return User.objects.create_superuser(username="sam.super", password="correct horse battery staple")
