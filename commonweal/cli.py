@@ -23,7 +23,16 @@ USAGE = "usage: commonweal <command> [options]\n\ncommands:\n" + "\n".join(
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"commonweal: configuration error: {error}\n")
+        raise SystemExit(2) from None
+
+
+def _dispatch(argv: list[str]) -> None:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         sys.stdout.write(USAGE)
         return
@@ -33,9 +42,21 @@ def main(argv: list[str] | None = None) -> None:
         # Demo mode is DEBUG on plain http on localhost; set before settings load.
         os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonweal.settings")
-    from django.core.management import execute_from_command_line
+    if name not in COMMANDS:
+        from django.core.management import execute_from_command_line
 
-    execute_from_command_line([f"commonweal {name}", command, *rest])
+        execute_from_command_line(["commonweal", name, *rest])
+        return
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    app = get_commands().get(command)
+    if app is None:
+        sys.stderr.write(f"commonweal {name}: this command is not available in this installation.\n")
+        raise SystemExit(1)
+    # run_from_argv names the program from argv[0:2], so help reads "commonweal import".
+    load_command_class(app, command).run_from_argv(["commonweal", name, *rest])
 
 
 if __name__ == "__main__":

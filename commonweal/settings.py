@@ -167,6 +167,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# commonweal/static (site CSS, vendored htmx) is not an app's static folder, so list it.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -178,6 +180,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if DEBUG or TESTING:
+    # WhiteNoise warns on every start when STATIC_ROOT is missing; in demo mode and tests
+    # files come from the finders, so an empty folder is all it needs.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 TASKS = {
     "default": {

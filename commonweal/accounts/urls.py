@@ -6,7 +6,14 @@ from commonweal.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    # POST only (Django's LogoutView refuses GET), so a link can't sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-up/", views.sign_up, name="sign_up"),
     path("", views.home, name="home"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("tokens/", views.token_create, name="token_create"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

@@ -1,16 +1,433 @@
+"""Directory pages: results, categories, service and organization detail, partner editing.
+
+Views parse the request, call one read (browse) or write (editing) function and render.
+Every page is complete server-rendered HTML; an htmx request for results gets the
+results partial only.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
 
-from commonweal.directory.models import Organization, Service
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from commonweal.directory import browse, editing, hours
+from commonweal.directory.forms import (
+    HoursFormSet,
+    LanguagesForm,
+    OrganizationForm,
+    PhoneFormSet,
+    SearchForm,
+    ServiceForm,
+)
+from commonweal.directory.models import (
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
+from commonweal.directory.permissions import (
+    can_edit_any_listing,
+    can_edit_organization,
+    can_edit_service,
+    can_edit_some_listing,
+    own_organizations,
+)
+from commonweal.lib.crisis import signals_self_harm
+
+PAGE_SIZE = 20
+
+
+def _page(
+    request: HttpRequest, items: QuerySet[Service]
+) -> tuple[Page, list[browse.ServiceSummary]]:
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, browse.summarise(page.object_list)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    context: dict[str, Any] = {
+        "form": form,
+        "query": query,
+        "crisis_first": signals_self_harm(query),
+    }
+    if query:
+        page, results = _page(request, browse.with_summary(browse.keyword_match(query)))
+        context.update(page=page, results=results)
+    template = (
+        "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
+    )
+    return render(request, template, context)
+
+
+def category_detail(request: HttpRequest, term_id: str) -> HttpResponse:
+    term = get_object_or_404(browse.category_terms().select_related("parent"), id=term_id)
+    page, results = _page(request, browse.with_summary(browse.services_in_category(term)))
+    return render(
+        request,
+        "directory/category_detail.html",
+        {
+            "term": term,
+            "ancestors": browse.ancestors(term),
+            "subcategories": browse.subcategories(term),
+            "page": page,
+            "results": results,
+        },
+    )
+
+
+def _dedupe_phones(phones: list[Any]) -> list[Any]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for phone in phones:
+        key = ("".join(ch for ch in phone.number if ch.isdigit()), phone.extension)
+        if key not in seen:
+            seen.add(key)
+            unique.append(phone)
+    return unique
 
 
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    service = get_object_or_404(Service.objects.select_related("organization"), id=service_id)
-    return render(request, "directory/service_detail.html", {"service": service})
+    service = get_object_or_404(
+        Service.objects.select_related("organization", "program").prefetch_related(
+            "phones",
+            "languages",
+            "schedules",
+            "cost_options",
+            "required_documents",
+            "service_areas",
+            "contacts__phones",
+            "additional_urls",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "phones",
+                    "schedules",
+                    "location__addresses",
+                    "location__phones",
+                    "location__schedules",
+                    "location__languages",
+                    "location__accessibility",
+                ),
+            ),
+        ),
+        id=service_id,
+    )
+    sals = list(service.service_at_locations.all())
+    approximate = browse.approximate_location_ids([sal.location for sal in sals])
+    places = [
+        {
+            "location": sal.location,
+            "addresses": sorted(
+                sal.location.addresses.all(), key=lambda a: a.address_type != "physical"
+            ),
+            "approximate": sal.location.id in approximate,
+            "hours": hours.describe(
+                {
+                    s.id: s
+                    for s in [*sal.schedules.all(), *sal.location.schedules.all()]
+                    if s.service_id in (None, service.id)
+                }.values()
+            ),
+        }
+        for sal in sals
+    ]
+    phones = list(service.phones.all())
+    for sal in sals:
+        phones.extend(sal.phones.all())
+        phones.extend(sal.location.phones.all())
+    service_languages = {lang.name for lang in service.languages.all() if lang.name}
+    # A schedule row tied to a location is shown with that location, not twice.
+    own_schedules = [
+        s
+        for s in service.schedules.all()
+        if s.location_id is None and s.service_at_location_id is None
+    ]
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "places": places,
+            "phones": _dedupe_phones(phones),
+            "hours": hours.describe(own_schedules),
+            "languages": sorted(service_languages),
+            "categories": browse.categories_of(service),
+            "can_edit": can_edit_service(request.user, service),
+            "is_listed": service.status not in browse.HIDDEN_STATUSES,
+        },
+    )
 
 
 def organization_detail(request: HttpRequest, organization_id: str) -> HttpResponse:
+    organization = get_object_or_404(
+        Organization.objects.prefetch_related("phones", "contacts__phones", "additional_urls"),
+        id=organization_id,
+    )
+    can_edit = can_edit_organization(request.user, organization)
+    services = (
+        Service.objects.filter(organization=organization) if can_edit else browse.listed_services()
+    )
+    services = browse.with_summary(
+        services.filter(organization=organization).order_by("name", "id")
+    )
+    locations = Location.objects.filter(organization=organization).prefetch_related("addresses")
+    return render(
+        request,
+        "directory/organization_detail.html",
+        {
+            "organization": organization,
+            "services": browse.summarise(services),
+            "locations": locations,
+            "can_edit": can_edit,
+        },
+    )
+
+
+# Partner editing ---------------------------------------------------------------
+
+
+def _editable_service(request: HttpRequest, service_id: str) -> Service:
+    service = get_object_or_404(Service.objects.select_related("organization"), id=service_id)
+    if not can_edit_service(request.user, service):
+        raise PermissionDenied(editing.NOT_ALLOWED)
+    return service
+
+
+def _editable_organization(request: HttpRequest, organization_id: str) -> Organization:
     organization = get_object_or_404(Organization, id=organization_id)
-    return render(request, "directory/organization_detail.html", {"organization": organization})
+    if not can_edit_organization(request.user, organization):
+        raise PermissionDenied(editing.NOT_ALLOWED)
+    return organization
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Show a domain validation error on the form field it names (or the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _saved(request: HttpRequest, changed: bool) -> None:
+    if changed:
+        messages.success(request, _("Your changes are saved and shown to the public now."))
+    else:
+        messages.info(request, _("Nothing changed."))
+
+
+@login_required
+def my_organizations(request: HttpRequest) -> HttpResponse:
+    if not can_edit_some_listing(request.user):
+        raise PermissionDenied(_("Only partner staff and coalition admins edit listings."))
+    organizations = [
+        {
+            "organization": organization,
+            "services": Service.objects.filter(organization=organization).order_by("name", "id"),
+        }
+        for organization in own_organizations(request.user).order_by("name")
+    ]
+    return render(
+        request,
+        "directory/my_organizations.html",
+        {"organizations": organizations, "edits_any": can_edit_any_listing(request.user)},
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, organization_id: str) -> HttpResponse:
+    organization = _editable_organization(request, organization_id)
+    if request.method == "POST":
+        form = OrganizationForm.for_organization(organization, request.POST)
+        if form.is_valid():
+            try:
+                changed = editing.update_organization(
+                    organization, by=request.user, changes=form.cleaned_data, request=request
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _saved(request, bool(changed))
+                return redirect(organization)
+    else:
+        form = OrganizationForm.for_organization(organization)
+    return render(
+        request, "directory/organization_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@login_required
+def service_create(request: HttpRequest, organization_id: str) -> HttpResponse:
+    organization = _editable_organization(request, organization_id)
+    if request.method == "POST":
+        form = ServiceForm(request.POST)
+        if form.is_valid():
+            try:
+                service = editing.create_service(
+                    organization=organization,
+                    by=request.user,
+                    values=form.cleaned_data,
+                    request=request,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The service is added. Now add its phones, hours and languages.")
+                )
+                return redirect("directory:service_edit", service_id=service.id)
+    else:
+        form = ServiceForm(initial={"status": "active"})
+    return render(
+        request, "directory/service_create.html", {"organization": organization, "form": form}
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable_service(request, service_id)
+    if request.method == "POST":
+        form = ServiceForm.for_service(service, request.POST)
+        if form.is_valid():
+            try:
+                changed = editing.update_service(
+                    service, by=request.user, changes=form.cleaned_data, request=request
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _saved(request, bool(changed))
+                return redirect(service)
+    else:
+        form = ServiceForm.for_service(service)
+    return render(
+        request,
+        "directory/service_edit.html",
+        {"service": service, "form": form, "section": "details"},
+    )
+
+
+def _formset_error(formset: Any, error: ValidationError) -> None:
+    formset._non_form_errors = formset.error_class(error.messages, renderer=formset.renderer)
+
+
+@login_required
+def service_edit_phones(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable_service(request, service_id)
+    initial = [
+        {
+            "id": p.id,
+            "number": p.number,
+            "extension": p.extension,
+            "type": p.type,
+            "description": p.description,
+        }
+        for p in service.phones.order_by("number", "id")
+    ]
+    if request.method == "POST":
+        formset = PhoneFormSet(request.POST, prefix="phones")
+        if formset.is_valid():
+            phones = [
+                f.as_input()
+                for f in formset.forms
+                if f.cleaned_data
+                and not f.cleaned_data.get("DELETE")
+                and f.cleaned_data.get("number")
+            ]
+            try:
+                changed = editing.set_phones(
+                    service, by=request.user, phones=phones, request=request
+                )
+            except ValidationError as error:
+                _formset_error(formset, error)
+            else:
+                _saved(request, changed)
+                return redirect(service)
+    else:
+        formset = PhoneFormSet(initial=initial, prefix="phones")
+    return render(
+        request,
+        "directory/service_edit_phones.html",
+        {"service": service, "formset": formset, "section": "phones"},
+    )
+
+
+@login_required
+def service_edit_hours(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable_service(request, service_id)
+    current = editing.weekly_hours(service)
+    initial = [
+        {"days": list(p.days), "opens_at": p.opens_at, "closes_at": p.closes_at} for p in current
+    ]
+    other_schedules = [s for s in service.schedules.all() if not editing.is_weekly_row(s)]
+    if request.method == "POST":
+        formset = HoursFormSet(request.POST, prefix="hours")
+        if formset.is_valid():
+            periods = [
+                f.as_input()
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                changed = editing.set_weekly_hours(
+                    service, by=request.user, hours=periods, request=request
+                )
+            except ValidationError as error:
+                _formset_error(formset, error)
+            else:
+                _saved(request, changed)
+                return redirect(service)
+    else:
+        formset = HoursFormSet(initial=initial, prefix="hours")
+    return render(
+        request,
+        "directory/service_edit_hours.html",
+        {
+            "service": service,
+            "formset": formset,
+            "other_hours": hours.describe(other_schedules),
+            "section": "hours",
+        },
+    )
+
+
+@login_required
+def service_edit_languages(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable_service(request, service_id)
+    current = [
+        editing.LanguageInput(name=lang.name, code=lang.code) for lang in service.languages.all()
+    ]
+    if request.method == "POST":
+        form = LanguagesForm(request.POST, current=current)
+        if form.is_valid():
+            try:
+                changed = editing.set_languages(
+                    service, by=request.user, languages=form.as_inputs(), request=request
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _saved(request, changed)
+                return redirect(service)
+    else:
+        form = LanguagesForm(current=current)
+    return render(
+        request,
+        "directory/service_edit_languages.html",
+        {"service": service, "form": form, "section": "languages"},
+    )
+
+
+def category_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/category_index.html", {"categories": browse.top_categories()})

@@ -1,12 +1,21 @@
+"""The site's own pages: the "Find help" home page, About, and the health check."""
+
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from commonweal.directory import browse
+from commonweal.directory.forms import SearchForm
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(
+        request,
+        "web/home.html",
+        {"form": SearchForm(), "categories": browse.top_categories()},
+    )
 
 
 def about(request: HttpRequest) -> HttpResponse:

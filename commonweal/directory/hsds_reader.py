@@ -1,0 +1,928 @@
+"""Reading HSDS 3.0 data into TabularData: datapackages (a folder or .zip of CSV files) and HSDS JSON.
+
+Readers only check *shape* (encoding, CSV syntax, known files and columns, required
+columns); values are checked by `validation`. Any problem is collected as an ImportIssue
+naming file, line and column, and the reader raises ImportFailed with all of them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import functools
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from commonweal.directory.tabular import ImportFailed, ImportIssue, Row, SourceRef, TabularData
+
+VENDORED_DESCRIPTOR = Path(__file__).resolve().parent / "hsds_schema" / "datapackage.json"
+DESCRIPTOR_NAME = "datapackage.json"
+
+# The 3.0 descriptor marks these required, but real directories (211 exports, facility
+# lists, opaque source taxonomies) often lack descriptive text, and an empty description
+# does not break a record. Metadata previous/replacement values are legitimately empty
+# when a field was blank before or has been cleared. Exports write "" for them.
+RELAXED_REQUIRED: Mapping[str, frozenset[str]] = {
+    "organization": frozenset({"description"}),
+    "program": frozenset({"description"}),
+    "taxonomy": frozenset({"description"}),
+    "taxonomy_term": frozenset({"description"}),
+    "metadata": frozenset({"previous_value", "replacement_value"}),
+}
+
+# Resource names only HSDS 1.x/2.x packages have; used to say "use --format hsds-2".
+HSDS2_ONLY_RESOURCES = frozenset(
+    {
+        "service_taxonomy",
+        "physical_address",
+        "postal_address",
+        "regular_schedule",
+        "holiday_schedule",
+        "eligibility",
+        "payment_accepted",
+        "accessibility_for_disabilities",
+    }
+)
+HSDS2_ONLY_FILES = frozenset(
+    {
+        "services_taxonomy.csv",
+        "physical_addresses.csv",
+        "postal_addresses.csv",
+        "regular_schedules.csv",
+        "holiday_schedules.csv",
+        "eligibility.csv",
+        "payments_accepted.csv",
+        "accessibility_for_disabilities.csv",
+        "services_at_location.csv",
+    }
+)
+HSDS3_ONLY_RESOURCES = frozenset(
+    {"attribute", "address", "schedule", "taxonomy_term", "cost_option", "organization_identifier"}
+)
+
+MSG_EMPTY_FILE = "file is empty: expected a header row of HSDS 3.0 column names"
+MSG_NOT_UTF8 = (
+    "not valid UTF-8 (byte 0x{byte:02x} at byte {offset} of the line); save the file as UTF-8"
+)
+MSG_MISSING_COLUMN = "required column is missing"
+MSG_UNKNOWN_COLUMN = "unknown column: HSDS 3.0 {table} has no field '{column}'"
+MSG_UNKNOWN_FILE = "unknown file: {reason}"
+MSG_BAD_ZIP = "not a readable zip archive (truncated or corrupt: {error})"
+MSG_WRONG_WIDTH = "row has {found} values but the header has {expected} columns"
+MSG_NOT_JSON = "not valid JSON: {error} (column {column})"
+
+# Service-area extents are GeoJSON polygons that exceed csv's default 128 KiB field limit.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
+MAX_ENCODING_ISSUES = 20
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One HSDS 3.0 table as the official datapackage descriptor defines it."""
+
+    name: str
+    path: str
+    fields: tuple[str, ...]
+    required: frozenset[str]
+    enums: Mapping[str, tuple[str, ...]]
+
+
+@functools.cache
+def hsds_tables() -> dict[str, TableSpec]:
+    """The 21 HSDS 3.0 tables from the vendored descriptor, in its (foreign-key friendly) order."""
+    descriptor = json.loads(VENDORED_DESCRIPTOR.read_text(encoding="utf-8"))
+    tables: dict[str, TableSpec] = {}
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        fields = resource["schema"]["fields"]
+        relaxed = RELAXED_REQUIRED.get(name, frozenset())
+        tables[name] = TableSpec(
+            name=name,
+            path=resource["path"],
+            fields=tuple(f["name"] for f in fields),
+            required=frozenset(
+                f["name"]
+                for f in fields
+                if (f.get("constraints") or {}).get("required") and f["name"] not in relaxed
+            ),
+            enums={
+                f["name"]: tuple(f["constraints"]["enum"])
+                for f in fields
+                if (f.get("constraints") or {}).get("enum")
+            },
+        )
+    return tables
+
+
+# ---------------------------------------------------------------------------------------
+# Datapackages (CSV)
+
+
+class _PackageFiles:
+    """The files of a datapackage folder or zip, keyed by POSIX path inside it."""
+
+    def __init__(self, label: str, readers: dict[str, Callable[[], bytes]]) -> None:
+        self.label = label  # prefix for issue file names: "" for a folder, "name.zip/" for a zip
+        self.readers = readers
+
+    def read(self, name: str, issues: list[ImportIssue]) -> bytes | None:
+        try:
+            return self.readers[name]()
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+            issues.append(ImportIssue(self.label + name, None, None, MSG_BAD_ZIP.format(error=exc)))
+        except OSError as exc:
+            issues.append(
+                ImportIssue(self.label + name, None, None, f"cannot be read: {exc.strerror or exc}")
+            )
+        return None
+
+
+def _visible(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return not any(p.startswith(".") or p == "__MACOSX" for p in parts)
+
+
+@contextmanager
+def _open_package(path: Path) -> Iterator[_PackageFiles]:
+    if not path.exists():
+        raise ImportFailed([ImportIssue(str(path), None, None, "no such file or folder")])
+    if path.is_dir():
+        readers = {
+            p.relative_to(path).as_posix(): p.read_bytes
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and _visible(p.relative_to(path).as_posix())
+        }
+        yield _PackageFiles("", readers)
+        return
+    if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
+        raise ImportFailed(
+            [
+                ImportIssue(
+                    path.name,
+                    None,
+                    None,
+                    "not an HSDS datapackage: expected a folder or a .zip of CSV files with datapackage.json",
+                )
+            ]
+        )
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise ImportFailed(
+            [ImportIssue(path.name, None, None, MSG_BAD_ZIP.format(error=exc))]
+        ) from None
+    with archive:
+        readers = {
+            info.filename: functools.partial(archive.read, info)
+            for info in archive.infolist()
+            if not info.is_dir() and _visible(info.filename)
+        }
+        yield _PackageFiles(f"{path.name}/", readers)
+
+
+def _package_root(names: list[str]) -> str | None:
+    """The folder inside the package that holds datapackage.json (or else the CSV files)."""
+    descriptors = [n for n in names if PurePosixPath(n).name == DESCRIPTOR_NAME]
+    candidates = descriptors or [n for n in names if n.lower().endswith(".csv")]
+    if not candidates:
+        return None
+    shallowest = min(candidates, key=lambda n: (len(PurePosixPath(n).parts), n))
+    parent = PurePosixPath(shallowest).parent.as_posix()
+    return "" if parent == "." else parent + "/"
+
+
+def _descriptor_resources(
+    raw: bytes, file: str, issues: list[ImportIssue]
+) -> tuple[list[tuple[str, list[str]]], str] | None:
+    """(name, paths) of each resource in a package's own datapackage.json, and its version."""
+    text = _decode(raw, file, issues)
+    if text is None:
+        return None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        issues.append(
+            ImportIssue(
+                file, exc.lineno, None, MSG_NOT_JSON.format(error=exc.msg, column=exc.colno)
+            )
+        )
+        return None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        issues.append(
+            ImportIssue(file, None, "resources", "datapackage.json has no list of resources")
+        )
+        return None
+    found: list[tuple[str, list[str]]] = []
+    for index, resource in enumerate(resources):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            issues.append(ImportIssue(file, None, where, "resource has no name"))
+            continue
+        paths = resource.get("path")
+        if isinstance(paths, str):
+            paths = [paths]
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            issues.append(
+                ImportIssue(
+                    file, None, where, f"resource '{resource['name']}' has no path to a CSV file"
+                )
+            )
+            continue
+        found.append((resource["name"], paths))
+    return found, str(descriptor.get("version", ""))
+
+
+def _resolve(
+    path: str, root: str, names: set[str], by_basename: dict[str, list[str]]
+) -> str | None:
+    """A descriptor path inside the package; falls back to a unique file of that name
+    anywhere below the root (some packages put CSVs in data/ yet list bare names)."""
+    candidate = PurePosixPath(root + path.lstrip("./")).as_posix()
+    if candidate in names:
+        return candidate
+    matches = by_basename.get(PurePosixPath(path).name.lower(), [])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _unknown_table_reason(name: str) -> str:
+    if name in HSDS2_ONLY_RESOURCES:
+        return (
+            f"resource '{name}' is an HSDS 2.x table, not HSDS 3.0; "
+            "import this package with --format hsds-2"
+        )
+    return f"resource '{name}' is not an HSDS 3.0 table ({', '.join(hsds_tables())})"
+
+
+def _table_for_file(basename: str) -> str | None:
+    """Without a descriptor: which table a CSV holds, by its official or singular name."""
+    lowered = basename.lower()
+    for spec in hsds_tables().values():
+        if lowered in {spec.path.lower(), f"{spec.name}.csv"}:
+            return spec.name
+    return None
+
+
+def read_datapackage(path: Path) -> TabularData:
+    """Read an HSDS 3.0 datapackage (folder or .zip). Raises ImportFailed listing every problem."""
+    path = Path(path)
+    issues: list[ImportIssue] = []
+    data: TabularData = {}
+    with _open_package(path) as package:
+        names = list(package.readers)
+        root = _package_root(names)
+        if root is None:
+            raise ImportFailed(
+                [ImportIssue(path.name, None, None, "no CSV files and no datapackage.json found")]
+            )
+        below_root = [n for n in names if n.startswith(root)]
+        name_set = set(below_root)
+        by_basename: dict[str, list[str]] = {}
+        for n in below_root:
+            by_basename.setdefault(PurePosixPath(n).name.lower(), []).append(n)
+
+        # table -> files holding it
+        assignments: dict[str, list[str]] = {}
+        claimed: set[str] = set()
+        descriptor_name = root + DESCRIPTOR_NAME
+        if descriptor_name in name_set:
+            claimed.add(descriptor_name)
+            raw = package.read(descriptor_name, issues)
+            parsed = (
+                _descriptor_resources(raw, package.label + descriptor_name, issues)
+                if raw is not None
+                else None
+            )
+            if parsed is None:
+                raise ImportFailed(issues)
+            resources, _version = parsed
+            for name, paths in resources:
+                files = [f for f in (_resolve(p, root, name_set, by_basename) for p in paths) if f]
+                claimed.update(files)
+                if not files:
+                    continue  # an optional table the package does not ship
+                if name not in hsds_tables():
+                    for f in files:
+                        issues.append(
+                            ImportIssue(
+                                package.label + f,
+                                None,
+                                None,
+                                MSG_UNKNOWN_FILE.format(reason=_unknown_table_reason(name)),
+                            )
+                        )
+                    continue
+                assignments.setdefault(name, []).extend(files)
+        else:
+            for n in below_root:
+                table = (
+                    _table_for_file(PurePosixPath(n).name) if n.lower().endswith(".csv") else None
+                )
+                if table:
+                    assignments.setdefault(table, []).append(n)
+                    claimed.add(n)
+            for table, files in assignments.items():
+                if len(files) > 1 and len({PurePosixPath(f).name.lower() for f in files}) > 1:
+                    issues.append(
+                        ImportIssue(
+                            package.label + files[1],
+                            None,
+                            None,
+                            f"both {files[0]} and {files[1]} hold table {table}; keep one",
+                        )
+                    )
+        for n in below_root:
+            if n.lower().endswith(".csv") and n not in claimed:
+                base = PurePosixPath(n).name.lower()
+                if base in HSDS2_ONLY_FILES:
+                    reason = f"{PurePosixPath(n).name} is an HSDS 2.x file, not HSDS 3.0; import this package with --format hsds-2"
+                elif descriptor_name in name_set:
+                    reason = f"{PurePosixPath(n).name} is not listed in datapackage.json"
+                else:
+                    expected = ", ".join(s.path for s in hsds_tables().values())
+                    reason = f"{PurePosixPath(n).name} is not an HSDS 3.0 table file (expected one of {expected})"
+                issues.append(
+                    ImportIssue(
+                        package.label + n, None, None, MSG_UNKNOWN_FILE.format(reason=reason)
+                    )
+                )
+
+        for table in hsds_tables():
+            for f in assignments.get(table, []):
+                raw = package.read(f, issues)
+                if raw is None:
+                    continue
+                rows = _parse_csv(raw, package.label + f, hsds_tables()[table], issues)
+                if rows:
+                    data.setdefault(table, []).extend(rows)
+    if issues:
+        raise ImportFailed(issues)
+    return data
+
+
+def _decode(raw: bytes, file: str, issues: list[ImportIssue]) -> str | None:
+    """UTF-8 text (a BOM is dropped), or None after reporting each line with bad bytes."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    bad = 0
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad += 1
+            if bad <= MAX_ENCODING_ISSUES:
+                issues.append(
+                    ImportIssue(
+                        file,
+                        number,
+                        None,
+                        MSG_NOT_UTF8.format(byte=line[exc.start], offset=exc.start + 1),
+                    )
+                )
+    if bad > MAX_ENCODING_ISSUES:
+        issues.append(
+            ImportIssue(
+                file, None, None, f"{bad - MAX_ENCODING_ISSUES} more lines are not valid UTF-8"
+            )
+        )
+    return None
+
+
+def _parse_csv(raw: bytes, file: str, spec: TableSpec, issues: list[ImportIssue]) -> list[Row]:
+    text = _decode(raw, file, issues)
+    if text is None:
+        return []
+    if not text.strip():
+        issues.append(ImportIssue(file, None, None, MSG_EMPTY_FILE))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[Row] = []
+    header: list[str] | None = None
+    columns: list[tuple[int, str]] = []
+    unnamed: list[int] = []
+    unnamed_reported = False
+    next_line = 1
+    try:
+        for record in reader:
+            line, next_line = next_line, reader.line_num + 1
+            if not any(value.strip() for value in record):
+                continue  # blank line, or a spreadsheet's row of empty cells
+            if header is None:
+                header = [name.strip() for name in record]
+                checked = _check_header(header, file, line, spec, issues)
+                if checked is None:
+                    return []
+                columns, unnamed = checked
+                continue
+            if len(record) != len(header):
+                issues.append(
+                    ImportIssue(
+                        file,
+                        line,
+                        None,
+                        MSG_WRONG_WIDTH.format(found=len(record), expected=len(header)),
+                    )
+                )
+                continue
+            if unnamed and not unnamed_reported and any(record[i].strip() for i in unnamed):
+                unnamed_reported = True
+                issues.append(
+                    ImportIssue(
+                        file,
+                        line,
+                        None,
+                        f"column {unnamed[0] + 1} has values but no name in the header",
+                    )
+                )
+            rows.append(
+                Row(spec.name, {name: record[i] for i, name in columns}, SourceRef(file, line))
+            )
+    except csv.Error as exc:
+        issues.append(ImportIssue(file, reader.line_num or None, None, f"malformed CSV: {exc}"))
+    return rows
+
+
+def _check_header(
+    header: list[str], file: str, line: int, spec: TableSpec, issues: list[ImportIssue]
+) -> tuple[list[tuple[int, str]], list[int]] | None:
+    """Known (index, field) pairs and unnamed column indexes; None when the file is unusable."""
+    before = len(issues)
+    columns: list[tuple[int, str]] = []
+    unnamed: list[int] = []
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        if not name:
+            unnamed.append(index)
+            continue
+        if name in seen:
+            issues.append(ImportIssue(file, line, name, "column appears twice in the header"))
+            continue
+        seen.add(name)
+        if name not in spec.fields:
+            message = MSG_UNKNOWN_COLUMN.format(table=spec.name, column=name)
+            close = difflib.get_close_matches(name, spec.fields, n=1)
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+            issues.append(ImportIssue(file, line, name, message))
+            continue
+        columns.append((index, name))
+    for name in spec.fields:
+        if name in spec.required and name not in seen:
+            issues.append(ImportIssue(file, line, name, MSG_MISSING_COLUMN))
+    if len(issues) > before:
+        return None
+    return columns, unnamed
+
+
+def detect_datapackage(path: Path) -> bool:
+    """True for a folder or zip that holds an HSDS 3.0 (not 2.x) datapackage."""
+    path = Path(path)
+    if not path.exists() or (path.is_file() and path.suffix.lower() != ".zip"):
+        return False
+    try:
+        with _open_package(path) as package:
+            names = list(package.readers)
+            root = _package_root(names)
+            if root is None:
+                return False
+            descriptor = root + DESCRIPTOR_NAME
+            if descriptor in package.readers:
+                scratch: list[ImportIssue] = []
+                raw = package.read(descriptor, scratch)
+                parsed = (
+                    _descriptor_resources(raw, descriptor, scratch) if raw is not None else None
+                )
+                if parsed is None:
+                    return False
+                resources, version = parsed
+                resource_names = {name for name, _ in resources}
+                if resource_names & HSDS2_ONLY_RESOURCES:
+                    return False
+                return version.startswith("3") or bool(resource_names & HSDS3_ONLY_RESOURCES)
+            basenames = {PurePosixPath(n).name.lower() for n in names if n.startswith(root)}
+            if basenames & HSDS2_ONLY_FILES:
+                return False
+            return any(_table_for_file(b) for b in basenames)
+    except ImportFailed:
+        return False
+
+
+# ---------------------------------------------------------------------------------------
+# HSDS JSON: full records nested as HSDA returns them, flattened into the same tables.
+
+# For each table, its nested children: key -> (child table, how they link).
+#   "child": the child carries the parent's id in `<parent>_id`
+#   "ref":   the parent carries the child's id (service.organization -> organization_id)
+#   "attribute" / "metadata": generic links (link_id + link_entity, resource_id + resource_type)
+_CHILD = "child"
+_REF = "ref"
+_GENERIC = {"attributes": ("attribute", "attribute"), "metadata": ("metadata", "metadata")}
+_NESTING: dict[str, dict[str, tuple[str, str]]] = {
+    "organization": {
+        "funding": ("funding", _CHILD),
+        "fundings": ("funding", _CHILD),
+        "contacts": ("contact", _CHILD),
+        "phones": ("phone", _CHILD),
+        "locations": ("location", _CHILD),
+        "programs": ("program", _CHILD),
+        "organization_identifiers": ("organization_identifier", _CHILD),
+        "services": ("service", _CHILD),
+    },
+    "service": {
+        "phones": ("phone", _CHILD),
+        "schedules": ("schedule", _CHILD),
+        "service_areas": ("service_area", _CHILD),
+        "service_at_locations": ("service_at_location", _CHILD),
+        "languages": ("language", _CHILD),
+        "funding": ("funding", _CHILD),
+        "fundings": ("funding", _CHILD),
+        "cost_options": ("cost_option", _CHILD),
+        "required_documents": ("required_document", _CHILD),
+        "contacts": ("contact", _CHILD),
+        "organization": ("organization", _REF),
+        "program": ("program", _REF),
+    },
+    "location": {
+        "languages": ("language", _CHILD),
+        "addresses": ("address", _CHILD),
+        "contacts": ("contact", _CHILD),
+        "accessibility": ("accessibility", _CHILD),
+        "accessibilities": ("accessibility", _CHILD),
+        "phones": ("phone", _CHILD),
+        "schedules": ("schedule", _CHILD),
+    },
+    "service_at_location": {
+        "contacts": ("contact", _CHILD),
+        "phones": ("phone", _CHILD),
+        "schedules": ("schedule", _CHILD),
+        "location": ("location", _REF),
+        "service": ("service", _REF),
+    },
+    "contact": {"phones": ("phone", _CHILD)},
+    "phone": {"languages": ("language", _CHILD)},
+    "attribute": {"taxonomy_term": ("taxonomy_term", _REF)},
+    "taxonomy_term": {"taxonomy_detail": ("taxonomy", _REF)},
+}
+
+# Which kind of full record a top-level JSON object is, by the keys only that kind has.
+_RECORD_MARKERS: dict[str, frozenset[str]] = {
+    "service": frozenset(
+        {
+            "status", "organization", "organization_id", "program", "program_id",
+            "service_at_locations", "service_areas", "cost_options", "required_documents",
+            "interpretation_services", "application_process", "fees_description", "wait_time",
+            "fees", "accreditations", "eligibility_description", "minimum_age", "maximum_age",
+            "assured_date", "assurer_email", "licenses", "alert", "last_modified",
+        }
+    ),
+    "organization": frozenset(
+        {
+            "services", "locations", "programs", "organization_identifiers", "parent_organization_id",
+            "year_incorporated", "website", "tax_status", "tax_id", "legal_status", "logo",
+        }
+    ),
+    "service_at_location": frozenset({"service", "location", "service_id", "location_id"}),
+    "location": frozenset(
+        {"location_type", "latitude", "longitude", "addresses", "accessibility", "transportation",
+         "external_identifier", "external_identifier_type"}
+    ),
+    "taxonomy_term": frozenset({"code", "parent_id", "taxonomy", "taxonomy_detail", "taxonomy_id", "term_uri"}),
+}  # fmt: skip
+
+
+def _record_table(record: dict[str, Any]) -> str | None:
+    keys = set(record)
+    scores = {table: len(keys & markers) for table, markers in _RECORD_MARKERS.items()}
+    best = max(scores.values())
+    winners = [t for t, s in scores.items() if s == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+@dataclass
+class _Origin:
+    record: int
+    path: str
+
+
+class _Flattener:
+    """Turns nested HSDS records into rows, merging a record that appears more than once
+    (the same phone under a service, its location and its contact) into one row."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[ImportIssue] = []
+        self.rows: dict[str, dict[str, Row]] = {}
+        self.origins: dict[tuple[str, str], dict[str, _Origin]] = {}
+
+    def add_record(self, number: int, record: Any) -> None:
+        if not isinstance(record, dict):
+            self._issue(number, "$", "expected an HSDS record (a JSON object)")
+            return
+        table = _record_table(record)
+        if table is None:
+            self._issue(
+                number,
+                "$",
+                "cannot tell which kind of HSDS record this is "
+                "(expected a full service, organization, service_at_location, location or taxonomy_term)",
+            )
+            return
+        self._visit(number, table, record, "$", {})
+
+    def _issue(self, number: int, path: str, message: str) -> None:
+        self.issues.append(ImportIssue(self.file, number, path, message))
+
+    def _visit(
+        self, number: int, table: str, obj: Any, path: str, inherited: dict[str, tuple[str, str]]
+    ) -> str | None:
+        """Add `obj` (and its children) as a `table` row; returns its id. `inherited` maps
+        field -> (value, path) that the nesting implies."""
+        if not isinstance(obj, dict):
+            self._issue(number, path, f"expected a {table} object, found {_json_kind(obj)}")
+            return None
+        spec = hsds_tables()[table]
+        raw_id = obj.get("id")
+        if not isinstance(raw_id, str) or not raw_id.strip():
+            self._issue(number, f"{path}.id", f"{table} has no id")
+            return None
+        record_id = raw_id.strip()
+        nesting = {**_NESTING.get(table, {}), **_GENERIC}
+        values: dict[str, tuple[str, str]] = {}
+        children: list[tuple[str, str, str, Any]] = []  # key, child table, link, value
+        for key, value in obj.items():
+            key_path = f"{path}.{key}"
+            if table == "taxonomy_term" and key == "taxonomy" and isinstance(value, dict):
+                children.append((key, "taxonomy", _REF, value))
+                continue
+            if key in spec.fields and not isinstance(value, dict | list):
+                values[key] = (_scalar(value), key_path)
+            elif key in nesting:
+                child_table, link = nesting[key]
+                children.append((key, child_table, link, value))
+            elif key in spec.fields:
+                self._issue(number, key_path, f"expected a single value, found {_json_kind(value)}")
+            else:
+                message = f"unknown field: HSDS 3.0 {table} has no '{key}'"
+                close = difflib.get_close_matches(key, [*spec.fields, *nesting], n=1)
+                if close:
+                    message += f" (did you mean '{close[0]}'?)"
+                self._issue(number, key_path, message)
+        for name, (value, origin) in inherited.items():
+            given = values.get(name)
+            if given is not None and given[0] not in ("", value):
+                self._issue(
+                    number,
+                    given[1],
+                    f"{table} {record_id} is nested under {value} but its {name} says {given[0]}",
+                )
+            values[name] = (value, origin) if given is None or given[0] == "" else given
+
+        # Referenced objects first: their ids become this row's foreign keys.
+        for key, child_table, link, value in children:
+            if link == _REF:
+                child_inherited: dict[str, tuple[str, str]] = {}
+                if table == "service" and child_table == "program" and "organization_id" in values:
+                    # A service's program belongs to the service's organization.
+                    child_inherited["organization_id"] = values["organization_id"]
+                child_id = self._visit(number, child_table, value, f"{path}.{key}", child_inherited)
+                if child_id is not None:
+                    values.setdefault(f"{child_table}_id", (child_id, f"{path}.{key}.id"))
+        if table == "service" and "program_id" in values and "organization_id" in values:
+            program = self.rows.get("program", {}).get(values["program_id"][0])
+            if program is not None and not program.values.get("organization_id"):
+                self._merge(
+                    number,
+                    "program",
+                    program.values["id"],
+                    {"organization_id": values["organization_id"]},
+                )
+        self._merge(number, table, record_id, values)
+
+        for key, child_table, link, value in children:
+            if link == _REF:
+                continue
+            if not isinstance(value, list):
+                self._issue(
+                    number,
+                    f"{path}.{key}",
+                    f"expected a list of {child_table} records, found {_json_kind(value)}",
+                )
+                continue
+            origin = f"{path}.{key}"
+            if link == _CHILD:
+                child_inherited = {f"{table}_id": (record_id, origin)}
+            elif link == "attribute":
+                child_inherited = {"link_id": (record_id, origin), "link_entity": (table, origin)}
+            else:
+                child_inherited = {
+                    "resource_id": (record_id, origin),
+                    "resource_type": (table, origin),
+                }
+            for index, item in enumerate(value):
+                self._visit(number, child_table, item, f"{origin}[{index}]", child_inherited)
+        return record_id
+
+    def _merge(
+        self, number: int, table: str, record_id: str, values: dict[str, tuple[str, str]]
+    ) -> None:
+        table_rows = self.rows.setdefault(table, {})
+        row = table_rows.get(record_id)
+        key = (table, record_id)
+        if row is None:
+            row = Row(table, {"id": record_id}, SourceRef(self.file, number))
+            table_rows[record_id] = row
+            self.origins[key] = {}
+        origins = self.origins[key]
+        for name, (value, path) in values.items():
+            if name == "id":
+                row.source_columns.setdefault("id", path)
+                continue
+            current = row.values.get(name)
+            if current is None or current == "":
+                row.values[name] = value
+                row.source_columns[name] = path
+                origins[name] = _Origin(number, path)
+            elif value != "" and value != current:
+                first = origins.get(name)
+                where = f"record {first.record}, {first.path}" if first else "an earlier record"
+                self._issue(
+                    number,
+                    path,
+                    f"conflicting values for {table} {record_id} field {name}: {value!r} here, {current!r} at {where}",
+                )
+
+    def tables(self) -> TabularData:
+        order = list(hsds_tables())
+        return {
+            table: list(self.rows[table].values()) for table in sorted(self.rows, key=order.index)
+        }
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"the value {value!r}"
+
+
+def _scalar(value: Any) -> str:
+    # Numbers arrive as their source text (parse_int/parse_float=str) so nothing is rounded.
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+
+
+def _json_records(
+    text: str, file: str, issues: list[ImportIssue]
+) -> list[tuple[int, Any]] | TabularData:
+    """(record number, record) pairs; NDJSON records are numbered by their line."""
+    try:
+        document = _loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            issues.append(
+                ImportIssue(
+                    file, exc.lineno, None, MSG_NOT_JSON.format(error=exc.msg, column=exc.colno)
+                )
+            )
+            return []
+        records: list[tuple[int, Any]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((number, _loads(line)))
+            except json.JSONDecodeError as line_exc:
+                issues.append(
+                    ImportIssue(
+                        file,
+                        number,
+                        None,
+                        MSG_NOT_JSON.format(error=line_exc.msg, column=line_exc.colno),
+                    )
+                )
+        return records
+    if isinstance(document, list):
+        return list(enumerate(document, start=1))
+    if isinstance(document, dict):
+        if isinstance(document.get("contents"), list):
+            return list(enumerate(document["contents"], start=1))  # an HSDA list page
+        tabular = _tabular_json(document, file)
+        if tabular is not None:
+            return tabular
+        return [(1, document)]
+    issues.append(
+        ImportIssue(
+            file, 1, "$", "expected an HSDS record, a list of records, an HSDA page or NDJSON"
+        )
+    )
+    return []
+
+
+def _tabular_json(document: dict[str, Any], file: str) -> TabularData | None:
+    """The HSDS 'tabular' JSON form ({"services.csv": [rows...], ...}), or None."""
+    if not document:
+        return None
+    by_key: dict[str, str] = {}
+    for key in document:
+        table = _table_for_file(key) or (key if key in hsds_tables() else None)
+        if table is None or not isinstance(document[key], list):
+            return None
+        by_key[key] = table
+    data: TabularData = {}
+    for key, table in by_key.items():
+        for index, item in enumerate(document[key]):
+            item = item if isinstance(item, dict) else {}
+            data.setdefault(table, []).append(
+                Row(
+                    table,
+                    {k: _scalar(v) for k, v in item.items()},
+                    SourceRef(file, index + 1),
+                    {k: f"$['{key}'][{index}].{k}" for k in item},
+                )
+            )
+    return data
+
+
+def read_hsds_json(path: Path) -> TabularData:
+    """Read HSDS JSON: one full service/organization record, a list of them, an HSDA page
+    ({"contents": [...]}) or NDJSON, flattened into HSDS tables. Raises ImportFailed."""
+    path = Path(path)
+    issues: list[ImportIssue] = []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(
+            [ImportIssue(str(path), None, None, f"cannot be read: {exc.strerror or exc}")]
+        ) from None
+    text = _decode(raw, path.name, issues)
+    if text is None:
+        raise ImportFailed(issues)
+    if not text.strip():
+        raise ImportFailed(
+            [ImportIssue(path.name, None, None, "file is empty: expected HSDS JSON records")]
+        )
+    records = _json_records(text, path.name, issues)
+    if isinstance(records, dict):
+        data = records
+        for table, rows in data.items():
+            spec = hsds_tables()[table]
+            for row in rows:
+                for name in row.values:
+                    if name not in spec.fields:
+                        issues.append(
+                            ImportIssue(
+                                path.name,
+                                row.ref.line,
+                                row.column_for(name),
+                                MSG_UNKNOWN_COLUMN.format(table=table, column=name),
+                            )
+                        )
+    else:
+        flattener = _Flattener(path.name)
+        for number, record in records:
+            flattener.add_record(number, record)
+        issues.extend(flattener.issues)
+        data = flattener.tables()
+    if issues:
+        raise ImportFailed(issues)
+    return data
+
+
+def detect_json(path: Path) -> bool:
+    """True for a .json/.ndjson/.jsonl file that starts like JSON."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in {".json", ".ndjson", ".jsonl"}:
+        return False
+    if path.name == DESCRIPTOR_NAME:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
+    except OSError:
+        return False
+    return head[:1] in {b"{", b"["}
