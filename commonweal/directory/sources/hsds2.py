@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
+from commonweal.directory.schema_validation import is_uri
 from commonweal.directory.sources import ids
 from commonweal.directory.sources.languages import language_name, parse_languages
 from commonweal.directory.tabular import ImportFailed, ImportIssue, Row, SourceRef, TabularData
@@ -480,17 +482,26 @@ _DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?([/?#].*)?$")
 
 
 def web_address(value: str) -> str:
-    """A website as a URI: "www.example.org" → "http://www.example.org" (HSDS 3.0 url and
-    website are `format: uri`); anything else is kept as given."""
-    value = value.strip()
-    if (
-        value
-        and "://" not in value
-        and not value.lower().startswith("mailto:")
-        and _DOMAIN_RE.match(value)
-    ):
-        return "http://" + value
-    return value
+    """A website as an absolute URI, as HSDS 3.0 requires (`format: uri`).
+
+    "www.example.org" → "http://www.example.org"; Windows-style backslashes become slashes
+    and characters a URI cannot hold ({, }, spaces) are %-encoded. A value that still is
+    not a web address (e.g. a bare word such as "releasethesilence") is dropped: it would
+    make the record fail the official schema and no browser could open it.
+    """
+    value = value.strip().replace("\\", "/")
+    if not value:
+        return ""
+    if "://" not in value and not value.lower().startswith("mailto:"):
+        if not _DOMAIN_RE.match(value):
+            return ""
+        value = "http://" + value
+    value = quote(value, safe=_URI_SAFE)
+    return value if is_uri(value) else ""
+
+
+# RFC 3986 reserved and unreserved characters, plus "%" so existing escapes survive.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 _EXTENSION_RE = re.compile(r"^(?P<number>.*?\d)\s*(?:x|ext\.?|extension)\s*(?P<ext>\w+)$", re.I)

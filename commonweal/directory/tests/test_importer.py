@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import zipfile
 from decimal import Decimal
@@ -39,6 +40,8 @@ from commonweal.directory.validation import MODELS
 from conftest import shared_data_path
 
 pytestmark = pytest.mark.django_db
+
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def directory_counts() -> dict[str, int]:
@@ -389,3 +392,37 @@ def test_the_fixture_is_a_faithful_copy_of_the_published_example() -> None:
     official = HSDS3 / "official"
     for copy in sorted(official.rglob("*.*")):
         assert copy.read_bytes() == (published / copy.relative_to(official)).read_bytes(), copy.name
+
+
+def test_a_bad_json_value_is_reported_by_record_number_and_json_path(tmp_path: Path) -> None:
+    text = (HSDS3 / "service_full.json").read_text(encoding="utf-8")
+    # A second, unrelated service: every id replaced, and an opening time that is not a time.
+    other = re.sub(UUID_PATTERN, lambda m: str(uuid.uuid5(uuid.NAMESPACE_URL, m[0])), text)
+    path = tmp_path / "services.json"
+    path.write_text(f"[{text}, {other.replace('10:00:00', '10 am')}]", encoding="utf-8")
+
+    with pytest.raises(ImportFailed) as failed:
+        import_tabular(read_hsds_json(path), source="json")
+
+    bad_time = [i for i in failed.value.issues if "'10 am' is not a time" in i.message]
+    assert [(i.file, i.line, i.column) for i in bad_time] == [
+        ("services.json", 2, "$.organization.locations[0].schedules[0].opens_at")
+    ]
+    assert set(directory_counts().values()) == {0}
+
+
+def test_a_bad_value_in_a_json_record_names_its_path(tmp_path: Path) -> None:
+    text = (HSDS3 / "service_full.json").read_text(encoding="utf-8")
+    path = tmp_path / "service.json"
+    path.write_text(text.replace('"latitude": 10,', '"latitude": 100,'), encoding="utf-8")
+
+    with pytest.raises(ImportFailed) as failed:
+        import_tabular(read_hsds_json(path), source="json")
+
+    latitude = next(i for i in failed.value.issues if i.message.startswith("latitude"))
+    # The organization (and its locations) is read first, so the location is placed there.
+    assert (latitude.file, latitude.line, latitude.column) == (
+        "service.json",
+        1,
+        "$.organization.locations[0].latitude",
+    )

@@ -358,7 +358,14 @@ def test_it_turns_literal_newlines_into_line_breaks_and_drops_markers() -> None:
 def test_it_gives_websites_a_scheme_and_splits_phone_extensions() -> None:
     assert hsds2.web_address("www.girlscoutsfl.org") == "http://www.girlscoutsfl.org"
     assert hsds2.web_address("https://example.org/x") == "https://example.org/x"
-    assert hsds2.web_address("Call for details") == "Call for details"
+    # Not a web address at all: dropped rather than exported as an invalid URI.
+    assert hsds2.web_address("Call for details") == ""
+    assert hsds2.web_address("releasethesilence") == ""
+    assert (
+        hsds2.web_address("pediatrics.med.miami.edu\\adolescents-medicine\\")
+        == "http://pediatrics.med.miami.edu/adolescents-medicine/"
+    )
+    assert hsds2.web_address("http://example.org/{id}") == "http://example.org/%7Bid%7D"
     assert hsds2.split_extension("305-573-4200 x57471") == ("305-573-4200", "57471")
     assert hsds2.split_extension("305-253-4841") == ("305-253-4841", "")
 
@@ -375,7 +382,7 @@ def test_it_imports_the_whole_sample_package_with_no_rejects(variant: str) -> No
     data = hsds2.read(shared_data_path("hsds-sample-datapackage", variant))
     assert len(data["service"]) == 13
     assert_consistent(data)
-    importer = pytest.importorskip("commonweal.directory.importer")
+    from commonweal.directory import importer
     summary = importer.import_tabular(data, source="hsds-sample")
     assert summary.rejected == []
     assert summary.counts("service").created == 13

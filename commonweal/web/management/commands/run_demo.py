@@ -30,15 +30,14 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("`commonweal run` is demo mode and needs DEBUG=true; use `commonweal serve` in production.")
         from commonweal.accounts.demo import create_demo_users
-        from commonweal.directory.demo import demo_is_loaded, load_demo, partner_organizations
+        from commonweal.directory.demo import demo_is_loaded, partner_organizations
 
         call_command("migrate", interactive=False, verbosity=0)
         if demo_is_loaded():
             self.stdout.write("Demo directory already loaded; reusing the database.")
         else:
             self.stdout.write("Loading the demo directory (first run only)…")
-            summary = load_demo()
-            self.stdout.write(f"Loaded: {summary}")
+            call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         partner, other = partner_organizations()
         logins = create_demo_users(partner_organization=partner, other_organization=other)
         host, port = options["host"], options["port"]
@@ -57,7 +56,7 @@ class Command(BaseCommand):
             return
         commands = [runner.manage_command("runserver", "--noreload", f"{host}:{port}")]
         if not options["no_worker"]:
-            commands.append(runner.manage_command("db_worker"))
+            commands.append(runner.manage_command("db_worker", "--no-reload"))
         code = runner.supervise(commands, ready_url=url, on_ready=announce)
         if code:
             raise CommandError(f"A demo process stopped unexpectedly (exit code {code}).")
