@@ -25,7 +25,9 @@ def shared_data_path(*parts: str) -> Path:
 def organization(db):
     from commonweal.directory.models import Organization
 
-    return Organization.objects.create(name="Northside Food Bank", description="Groceries for families.")
+    return Organization.objects.create(
+        name="Northside Food Bank", description="Groceries for families."
+    )
 
 
 @pytest.fixture
@@ -78,4 +80,6 @@ def resident(db):
 def superuser(db):
     from commonweal.accounts.models import User
 
-    return User.objects.create_superuser(username="sam.super", password="correct horse battery staple")
+    return User.objects.create_superuser(
+        username="sam.super", password="correct horse battery staple"
+    )

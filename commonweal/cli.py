@@ -7,7 +7,10 @@ import sys
 
 # The friendly names users type, mapped to the management commands that do the work.
 COMMANDS = {
-    "run": ("run_demo", "Demo mode: migrate, load the demo directory once, serve on http://127.0.0.1:8000 with a worker."),
+    "run": (
+        "run_demo",
+        "Demo mode: migrate, load the demo directory once, serve on http://127.0.0.1:8000 with a worker.",
+    ),
     "serve": ("serve", "Production mode: a gunicorn web server with safe defaults."),
     "worker": ("db_worker", "Run the background task worker."),
     "import": ("import_hsds", "Import an HSDS datapackage, HSDS JSON or a known public data set."),
@@ -16,10 +19,12 @@ COMMANDS = {
     "createadmin": ("create_admin", "Create a superuser (coalition administrator)."),
 }
 
-USAGE = "usage: commonweal <command> [options]\n\ncommands:\n" + "\n".join(
-    f"  {name:<12} {help_text}" for name, (_, help_text) in COMMANDS.items()
-) + "\n\nAny other Django management command also works (e.g. `commonweal migrate`).\n" \
+USAGE = (
+    "usage: commonweal <command> [options]\n\ncommands:\n"
+    + "\n".join(f"  {name:<12} {help_text}" for name, (_, help_text) in COMMANDS.items())
+    + "\n\nAny other Django management command also works (e.g. `commonweal migrate`).\n"
     "Run `commonweal <command> --help` for a command's options.\n"
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -53,7 +58,9 @@ def _dispatch(argv: list[str]) -> None:
     django.setup()
     app = get_commands().get(command)
     if app is None:
-        sys.stderr.write(f"commonweal {name}: this command is not available in this installation.\n")
+        sys.stderr.write(
+            f"commonweal {name}: this command is not available in this installation.\n"
+        )
         raise SystemExit(1)
     # run_from_argv names the program from argv[0:2], so help reads "commonweal import".
     load_command_class(app, command).run_from_argv(["commonweal", name, *rest])

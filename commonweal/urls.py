@@ -17,4 +17,6 @@ urlpatterns = [
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 # The admin is for superusers only: is_staff alone must not open it (partner staff edit
 # their listings on the normal pages, which check permissions and keep the change log).
-admin.site.has_permission = lambda request: bool(request.user.is_active and request.user.is_superuser)
+admin.site.has_permission = lambda request: bool(
+    request.user.is_active and request.user.is_superuser
+)

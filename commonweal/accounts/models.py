@@ -48,7 +48,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A user's role in one organisation of the directory."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     organization = models.ForeignKey(
         "directory.Organization", on_delete=models.CASCADE, related_name="memberships"
     )
@@ -57,7 +59,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="unique_membership_role"
+            )
         ]
 
     def __str__(self) -> str:
@@ -79,7 +83,9 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the raw token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
@@ -98,7 +104,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10])
+        token = cls.objects.create(
+            user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10]
+        )
         return token, raw
 
     def revoke(self) -> None:
@@ -140,6 +148,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.object_type} {self.object_id}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

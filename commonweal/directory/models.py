@@ -10,8 +10,8 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 CASCADE = models.CASCADE
 
@@ -54,10 +54,15 @@ class Organization(HsdsModel):
 
 
 class OrganizationIdentifier(HsdsModel):
-    organization = models.ForeignKey(Organization, on_delete=CASCADE, related_name="organization_identifiers")
+    organization = models.ForeignKey(
+        Organization, on_delete=CASCADE, related_name="organization_identifiers"
+    )
     identifier_scheme = models.TextField(blank=True)
     identifier_type = models.TextField()
     identifier = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type}: {self.identifier}"
 
 
 class Program(HsdsModel):
@@ -65,6 +70,9 @@ class Program(HsdsModel):
     name = models.TextField()
     alternate_name = models.TextField(blank=True)
     description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -78,9 +86,9 @@ class ServiceQuerySet(models.QuerySet):
         """Services tagged with the term or any of its descendants."""
         ids = term.descendant_ids()
         return self.filter(
-            id__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term_id__in=ids
-            ).values("link_id")
+            id__in=Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=ids).values(
+                "link_id"
+            )
         )
 
 
@@ -92,7 +100,9 @@ class Service(HsdsModel):
         ("temporarily closed", "temporarily closed"),
     ]
     organization = models.ForeignKey(Organization, on_delete=CASCADE, related_name="services")
-    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+    )
     name = models.TextField()
     alternate_name = models.TextField(blank=True)
     description = models.TextField(blank=True)
@@ -157,7 +167,8 @@ class Location(HsdsModel):
                 name="location_latitude_range",
             ),
             models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                condition=Q(longitude__isnull=True)
+                | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
                 name="location_longitude_range",
             ),
         ]
@@ -171,10 +182,15 @@ class ServiceAtLocation(HsdsModel):
     location = models.ForeignKey(Location, on_delete=CASCADE, related_name="service_at_locations")
     description = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.location_id}"
+
 
 class Address(HsdsModel):
     TYPE_CHOICES = Location.TYPE_CHOICES
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="addresses")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="addresses"
+    )
     attention = models.TextField(blank=True)
     address_1 = models.TextField()
     address_2 = models.TextField(blank=True)
@@ -188,29 +204,54 @@ class Address(HsdsModel):
     class Meta:
         indexes = [models.Index(fields=["postal_code"])]
 
+    def __str__(self) -> str:
+        return self.one_line()
+
     def one_line(self) -> str:
-        parts = [self.address_1, self.address_2, self.city, f"{self.state_province} {self.postal_code}".strip()]
+        parts = [
+            self.address_1,
+            self.address_2,
+            self.city,
+            f"{self.state_province} {self.postal_code}".strip(),
+        ]
         return ", ".join(p for p in parts if p)
 
 
 class Contact(HsdsModel):
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=CASCADE, related_name="contacts")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="contacts")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=CASCADE, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="contacts"
+    )
     service_at_location = models.ForeignKey(
         ServiceAtLocation, null=True, blank=True, on_delete=CASCADE, related_name="contacts"
     )
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="contacts")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="contacts"
+    )
     name = models.TextField(blank=True)
     title = models.TextField(blank=True)
     department = models.TextField(blank=True)
     email = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.name or self.email or str(self.id)
+
 
 class Phone(HsdsModel):
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="phones")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="phones")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=CASCADE, related_name="phones")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=CASCADE, related_name="phones")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="phones"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=CASCADE, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=CASCADE, related_name="phones"
+    )
     service_at_location = models.ForeignKey(
         ServiceAtLocation, null=True, blank=True, on_delete=CASCADE, related_name="phones"
     )
@@ -218,6 +259,9 @@ class Phone(HsdsModel):
     extension = models.TextField(blank=True)
     type = models.TextField(blank=True)
     description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.number
 
     def tel_href(self) -> str:
         digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
@@ -227,8 +271,12 @@ class Phone(HsdsModel):
 
 
 class Schedule(HsdsModel):
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="schedules")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="schedules")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="schedules"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="schedules"
+    )
     service_at_location = models.ForeignKey(
         ServiceAtLocation, null=True, blank=True, on_delete=CASCADE, related_name="schedules"
     )
@@ -252,20 +300,34 @@ class Schedule(HsdsModel):
     attending_type = models.TextField(blank=True)
     notes = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.description or f"{self.byday} {self.opens_at}–{self.closes_at}"
+
 
 class ServiceArea(HsdsModel):
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="service_areas")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="service_areas"
+    )
     name = models.TextField(blank=True)
     description = models.TextField(blank=True)
     extent = models.TextField(blank=True)
     extent_type = models.TextField(blank=True)
     uri = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
 
 class Language(HsdsModel):
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="languages")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="languages")
-    phone = models.ForeignKey(Phone, null=True, blank=True, on_delete=CASCADE, related_name="languages")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="languages"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="languages"
+    )
+    phone = models.ForeignKey(
+        Phone, null=True, blank=True, on_delete=CASCADE, related_name="languages"
+    )
     name = models.TextField(blank=True)
     code = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)
@@ -273,15 +335,23 @@ class Language(HsdsModel):
     class Meta:
         indexes = [models.Index(fields=["code"])]
 
+    def __str__(self) -> str:
+        return self.name or self.code
+
 
 class Accessibility(HsdsModel):
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=CASCADE, related_name="accessibility")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=CASCADE, related_name="accessibility"
+    )
     description = models.TextField(blank=True)
     details = models.TextField(blank=True)
     url = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "accessibility"
+
+    def __str__(self) -> str:
+        return self.description or str(self.id)
 
 
 class CostOption(HsdsModel):
@@ -293,17 +363,32 @@ class CostOption(HsdsModel):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     amount_description = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.option or self.amount_description or str(self.id)
+
 
 class RequiredDocument(HsdsModel):
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="required_documents")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="required_documents"
+    )
     document = models.TextField(blank=True)
     uri = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.document
+
 
 class Funding(HsdsModel):
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=CASCADE, related_name="fundings")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="fundings")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=CASCADE, related_name="fundings"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="fundings"
+    )
     source = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.source
 
 
 class Url(HsdsModel):
@@ -312,8 +397,15 @@ class Url(HsdsModel):
 
     label = models.TextField(blank=True)
     url = models.TextField()
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=CASCADE, related_name="additional_urls")
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=CASCADE, related_name="additional_urls")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=CASCADE, related_name="additional_urls"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=CASCADE, related_name="additional_urls"
+    )
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class Taxonomy(HsdsModel):
@@ -333,8 +425,12 @@ class TaxonomyTerm(HsdsModel):
     code = models.TextField(blank=True)
     name = models.TextField()
     description = models.TextField(blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
-    taxonomy = models.ForeignKey(Taxonomy, null=True, blank=True, on_delete=CASCADE, related_name="terms")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    taxonomy = models.ForeignKey(
+        Taxonomy, null=True, blank=True, on_delete=CASCADE, related_name="terms"
+    )
     # HSDS also has a free-text `taxonomy` column (the taxonomy's name); kept when given
     # without a taxonomy_id.
     taxonomy_name = models.TextField(blank=True)
@@ -354,7 +450,9 @@ class TaxonomyTerm(HsdsModel):
         while frontier:
             frontier = [
                 i
-                for i in TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+                for i in TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list(
+                    "id", flat=True
+                )
                 if i not in seen
             ]
             seen.extend(frontier)
@@ -376,6 +474,9 @@ class Attribute(HsdsModel):
             models.Index(fields=["taxonomy_term", "link_entity"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.link_entity} {self.link_id} → {self.taxonomy_term_id}"
+
 
 class Metadata(HsdsModel):
     """HSDS change log: one row per changed field of a record."""
@@ -393,8 +494,14 @@ class Metadata(HsdsModel):
         verbose_name_plural = "metadata"
         indexes = [models.Index(fields=["resource_type", "resource_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.resource_type} {self.resource_id}: {self.last_action_type} {self.field_name}"
+
 
 class MetaTableDescription(HsdsModel):
     name = models.TextField(blank=True)
     language = models.TextField(blank=True)
     character_set = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)

@@ -19,7 +19,9 @@ def manage_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "commonweal", *args]
 
 
-def wait_until_ready(url: str, *, timeout: float = 60.0, alive: Callable[[], bool] = lambda: True) -> bool:
+def wait_until_ready(
+    url: str, *, timeout: float = 60.0, alive: Callable[[], bool] = lambda: True
+) -> bool:
     """Poll `url` until it answers 200, the timeout passes, or `alive()` turns false."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and alive():

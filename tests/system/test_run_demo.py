@@ -23,7 +23,11 @@ def free_port() -> int:
 
 
 def demo_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_VERSION", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "PYTEST_VERSION", "DJANGO_SETTINGS_MODULE"}
+    }
     # Always the demo's own SQLite database in a temporary folder, whatever the suite runs on.
     env.update({"COMMONWEAL_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
     return env

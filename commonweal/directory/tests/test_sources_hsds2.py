@@ -383,6 +383,7 @@ def test_it_imports_the_whole_sample_package_with_no_rejects(variant: str) -> No
     assert len(data["service"]) == 13
     assert_consistent(data)
     from commonweal.directory import importer
+
     summary = importer.import_tabular(data, source="hsds-sample")
     assert summary.rejected == []
     assert summary.counts("service").created == 13

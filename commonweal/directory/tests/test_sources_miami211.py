@@ -192,6 +192,7 @@ def test_it_tidies_addresses(data: TabularData) -> None:
 
 def test_it_places_locations_without_coordinates_at_their_zip_centroid(data: TabularData) -> None:
     from commonweal.directory.sources import geocode
+
     location = row(data, "location", "1762")  # no street address, ZIP 33131
     latitude, longitude = geocode.zip_centroid("33131")
 
@@ -370,6 +371,7 @@ def test_it_reads_and_imports_the_whole_miami_directory_with_no_rejects() -> Non
     assert len(data["location"]) == 4089
     assert_consistent(data)
     from commonweal.directory import importer
+
     summary = importer.import_tabular(data, source=SOURCE)
     assert summary.rejected == []
     assert summary.counts("service").created == 4089

@@ -209,6 +209,7 @@ def test_it_imports_the_whole_ohana_sample_with_no_rejects() -> None:
     assert len(data["location"]) == 22
     assert_consistent(data)
     from commonweal.directory import importer
+
     summary = importer.import_tabular(data, source=SOURCE)
     assert summary.rejected == []
     assert summary.counts("service").created == 23

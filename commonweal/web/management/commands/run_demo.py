@@ -20,15 +20,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
         parser.add_argument(
-            "--setup-only", action="store_true", help="Prepare the database and demo logins, then exit."
+            "--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background worker."
+        )
+        parser.add_argument(
+            "--setup-only",
+            action="store_true",
+            help="Prepare the database and demo logins, then exit.",
         )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG:
-            raise CommandError("`commonweal run` is demo mode and needs DEBUG=true; use `commonweal serve` in production.")
+            raise CommandError(
+                "`commonweal run` is demo mode and needs DEBUG=true; use `commonweal serve` in production."
+            )
         from commonweal.accounts.demo import create_demo_users
         from commonweal.directory.demo import demo_is_loaded, partner_organizations
 

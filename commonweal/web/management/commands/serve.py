@@ -20,14 +20,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
-        parser.add_argument("--migrate", action="store_true", help="Apply database migrations first.")
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
+        )
+        parser.add_argument(
+            "--migrate", action="store_true", help="Apply database migrations first."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if settings.DEBUG:
-            raise CommandError("DEBUG is on; `commonweal serve` is for production. Unset DEBUG or use `commonweal run`.")
+            raise CommandError(
+                "DEBUG is on; `commonweal serve` is for production. Unset DEBUG or use `commonweal run`."
+            )
         if not settings.ALLOWED_HOSTS:
-            raise CommandError("Set ALLOWED_HOSTS (comma-separated host names this site answers to).")
+            raise CommandError(
+                "Set ALLOWED_HOSTS (comma-separated host names this site answers to)."
+            )
         if options["migrate"]:
             call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -35,10 +43,14 @@ class Command(BaseCommand):
         argv = [
             gunicorn,
             "commonweal.wsgi:application",
-            "--bind", str(options["bind"]),
-            "--workers", str(options["workers"]),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "--bind",
+            str(options["bind"]),
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         self.stdout.write(f"Serving on http://{options['bind']}/ with {options['workers']} workers")
         sys.stdout.flush()
