@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -505,3 +506,23 @@ class MetaTableDescription(HsdsModel):
 
     def __str__(self) -> str:
         return self.name or str(self.id)
+
+
+class SavedService(models.Model):
+    """A service a signed-in person saved to come back to (not part of HSDS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=CASCADE, related_name="saved_services"
+    )
+    service = models.ForeignKey(Service, on_delete=CASCADE, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service"], name="unique_saved_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.service_id}"

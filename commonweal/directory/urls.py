@@ -9,6 +9,9 @@ urlpatterns = [
     path("categories/", views.category_index, name="category_index"),
     path("categories/<uuid:term_id>/", views.category_detail, name="category_detail"),
     path("services/<uuid:service_id>/", views.service_detail, name="service_detail"),
+    path("services/<uuid:service_id>/save/", views.service_save, name="service_save"),
+    path("services/<uuid:service_id>/unsave/", views.service_unsave, name="service_unsave"),
+    path("saved/", views.saved_services, name="saved_services"),
     path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path(
         "services/<uuid:service_id>/edit/phones/",

@@ -18,8 +18,9 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from commonweal.directory import browse, editing, hours
+from commonweal.directory import browse, editing, hours, saved
 from commonweal.directory.forms import (
     HoursFormSet,
     LanguagesForm,
@@ -165,7 +166,37 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
             "categories": browse.categories_of(service),
             "can_edit": can_edit_service(request.user, service),
             "is_listed": service.status not in browse.HIDDEN_STATUSES,
+            "is_saved": saved.is_saved(user=request.user, service=service),
         },
+    )
+
+
+@login_required
+@require_POST
+def service_save(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = get_object_or_404(Service, id=service_id)
+    if saved.save(user=request.user, service=service):
+        messages.success(request, _("Saved. You can find it under “Saved services”."))
+    return redirect(service)
+
+
+@login_required
+@require_POST
+def service_unsave(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = get_object_or_404(Service, id=service_id)
+    if saved.unsave(user=request.user, service=service):
+        messages.success(request, _("Removed from your saved services."))
+    if request.POST.get("from") == "saved":
+        return redirect("directory:saved_services")
+    return redirect(service)
+
+
+@login_required
+def saved_services(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/saved_services.html",
+        {"saved": saved.saved_services(request.user)},
     )
 
 

@@ -66,3 +66,15 @@ def test_it_would_catch_a_violation(axe, page, site) -> None:
     )
     with pytest.raises(AssertionError, match="label"):
         assert_accessible(page, axe)
+
+
+def test_it_has_no_wcag_violations_when_saving_a_service(axe, page, small_directory) -> None:
+    sign_in(page, "pat.partner")
+    page.goto(small_directory.service.get_absolute_url())
+    page.get_by_role("button", name="Save this service").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Remove from saved").is_visible()
+    assert_accessible(page, axe)
+    page.goto(reverse("directory:saved_services"))
+    assert page.get_by_role("link", name=small_directory.service.name).is_visible()
+    assert_accessible(page, axe)
