@@ -152,7 +152,7 @@ def marked_in_python(path: Path) -> list[tuple[int, Key]]:
             values.append(argument.value)
         else:
             found.append((node.lineno, (values[0], values[1], values[2])))
-    return found
+    return sorted(found)
 
 
 def python_sources() -> list[Path]:
@@ -195,14 +195,15 @@ def test_it_has_every_string_the_code_marks_for_translation(
     require_gettext()
     fresh = extract_with_makemessages(tmp_path)
     committed = {entry_key(entry) for entry in catalogue}
-    missing = [entry for entry in fresh if entry_key(entry) not in committed]
     assert len(fresh) > 100, "makemessages found almost nothing: is the copy of the sources right?"
+    missing = [
+        f"  {':'.join(entry.occurrences[0]) if entry.occurrences else '?'}: {entry.msgid!r}"
+        for entry in fresh
+        if entry_key(entry) not in committed
+    ]
     assert not missing, (
         f"{len(missing)} string(s) marked for translation are not in the Spanish catalogue:\n"
-        + "\n".join(
-            f"  {entry.occurrences[0][0] if entry.occurrences else '?'}: {entry.msgid!r}"
-            for entry in missing
-        )
+        + "\n".join(missing)
         + f"\n{HOW_TO_FIX}"
     )
 
@@ -219,8 +220,7 @@ def test_it_has_every_python_string_marked_for_translation(catalogue: polib.POFi
         "Strings marked for translation in Python but not in the Spanish catalogue:\n"
         + "\n".join(missing)
         + "\nIf `make messages` does not pick one up, the call is probably inside an f-string, "
-        "where xgettext cannot see it: translate into a variable first, then format. "
-        + HOW_TO_FIX
+        "where xgettext cannot see it: translate into a variable first, then format. " + HOW_TO_FIX
     )
 
 
@@ -250,7 +250,10 @@ def test_it_keeps_placeholders_and_html_in_every_translation(catalogue: polib.PO
     for entry in catalogue.translated_entries():
         braces = "python-brace-format" in entry.flags
         if entry.msgid_plural:
-            pairs = [(entry.msgid, entry.msgstr_plural[0]), (entry.msgid_plural, entry.msgstr_plural[1])]
+            pairs = [
+                (entry.msgid, entry.msgstr_plural[0]),
+                (entry.msgid_plural, entry.msgstr_plural[1]),
+            ]
         else:
             pairs = [(entry.msgid, entry.msgstr)]
         for english, spanish in pairs:
@@ -262,7 +265,9 @@ def test_it_keeps_placeholders_and_html_in_every_translation(catalogue: polib.PO
 
 
 def test_it_notices_a_changed_placeholder() -> None:
-    assert placeholders("Hi %(name)s", braces=False) != placeholders("Hola %(nombre)s", braces=False)
+    assert placeholders("Hi %(name)s", braces=False) != placeholders(
+        "Hola %(nombre)s", braces=False
+    )
     assert placeholders("{count:,} more", braces=True) != placeholders("{count} más", braces=True)
     assert placeholders('<a href="%(u)s">x</a>', braces=False) == placeholders(
         '<a href="%(u)s">y</a>', braces=False
