@@ -32,7 +32,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	cd commonweal && ../$(BIN)/django-admin makemessages -l es --no-obsolete && ../$(BIN)/django-admin compilemessages
+	cd commonweal && ../$(BIN)/django-admin makemessages -l es --no-obsolete --ignore=tests --ignore='*/tests/*' && ../$(BIN)/django-admin compilemessages
 
 # Re-pin every installed package (direct and transitive) after changing pyproject.toml.
 lock: $(STAMP)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from commonweal.accounts.api import router as accounts_router
-from commonweal.directory.api import router as directory_router
 from commonweal.directory.hsda import build_hsda_api
 
 api_v1 = NinjaAPI(
@@ -16,6 +15,5 @@ api_v1 = NinjaAPI(
     "`Authorization: Bearer <token>` (create one on your account page).",
 )
 api_v1.add_router("/accounts/", accounts_router)
-api_v1.add_router("/directory/", directory_router)
 
 api_hsda = build_hsda_api()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "commonweal.accounts",
@@ -206,9 +207,16 @@ SECURE_HSTS_SECONDS = int(
     os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many reverse proxies (each appending to X-Forwarded-For) stand in front of the
+# server; the client address for the audit log, the login lockout and API throttling
+# is read that many hops from the right.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+AXES_CLIENT_IP_CALLABLE = "commonweal.accounts.audit.client_ip"
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+# HSTS preload is a one-way commitment for the whole domain: a deployment opts in itself.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
@@ -224,6 +232,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonweal@localhost")
 
 SITE_NAME = os.environ.get("SITE_NAME", "commonweal")
+
+# Requests per address that an anonymous caller may make to the public HSDA API.
+HSDA_ANON_RATE = os.environ.get("HSDA_ANON_RATE", "100000/min" if TESTING else "300/min")
 
 LOGGING = {
     "version": 1,

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from commonweal.accounts.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The caller's address, for the audit log and the login rate limit (axes).
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies that each append to X-Forwarded-For,
+    the client is that many entries from the right; the header's other entries are
+    whatever the client sent and are never trusted. Without proxies: REMOTE_ADDR.
+    """
     if request is None:
         return None
-    # REMOTE_ADDR only: X-Forwarded-For is spoofable unless a trusted proxy sets it,
-    # and deploy docs put the proxy's real-IP module in front instead.
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops and remote:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            try:
+                return str(ipaddress.ip_address(forwarded[-hops]))
+            except ValueError:
+                return remote
+    return remote
 
 
 def record(

@@ -60,11 +60,22 @@ def create_demo_users(
         raise DemoUsersRefused(
             "Demo users have published passwords; they are only created in demo mode (DEBUG=true)."
         )
+    clashes = sorted(
+        User.objects.filter(
+            username__in=[username for username, _, _ in DEMO_ACCOUNTS], is_demo=False
+        ).values_list("username", flat=True)
+    )
+    if clashes:
+        raise DemoUsersRefused(
+            "This database has real accounts named "
+            + ", ".join(clashes)
+            + "; demo logins are never written over real accounts."
+        )
     logins: list[DemoLogin] = []
     for username, password, role in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username)
+            user = User(username=username, is_demo=True)
         is_superuser = role == SUPERUSER
         changed = user.pk is None or user.is_superuser != is_superuser or not user.is_active
         user.is_superuser = user.is_staff = is_superuser

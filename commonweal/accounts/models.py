@@ -27,6 +27,9 @@ class User(AbstractUser):
     """
 
     preferred_language = models.CharField(max_length=8, blank=True, default="")
+    # Set only by `commonweal run` for its published demo logins; demo set-up never
+    # touches an account without it.
+    is_demo = models.BooleanField(default=False, editable=False)
 
     def roles(self) -> set[str]:
         return set(self.memberships.values_list("role", flat=True))

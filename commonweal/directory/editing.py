@@ -128,8 +128,37 @@ def _log(
         field_name=field,
         previous_value=_as_text(previous),
         replacement_value=_as_text(replacement),
-        updated_by=by.get_username(),
+        updated_by=public_editor_label(by, _organization_of(resource)),
     )
+
+
+def _organization_of(resource: models.Model) -> Organization | None:
+    if isinstance(resource, Organization):
+        return resource
+    if getattr(resource, "organization_id", None):
+        return resource.organization
+    service = getattr(resource, "service", None)
+    return service.organization if service is not None else None
+
+
+def public_editor_label(by: Any, organization: Organization | None) -> str:
+    """Who changed a listing, as published in HSDS `metadata.updated_by`.
+
+    HSDS metadata is public (HSDA API, exports), so it names the editor's role and
+    organisation, never a staff member's username; the audit log keeps who it was.
+    """
+    roles = set(
+        by.memberships.filter(organization=organization).values_list("role", flat=True)
+        if organization is not None
+        else []
+    )
+    if roles & {"partner_staff", "coalition_admin"}:
+        return f"{organization.name} staff"
+    if by.memberships.filter(role="coalition_admin").exists():
+        return "coalition administrator"
+    if by.is_superuser:
+        return "site administrator"
+    return "staff"
 
 
 def _log_created(resource: models.Model, fields: Iterable[str], *, by: Any) -> None:
@@ -404,7 +433,10 @@ def is_weekly_row(schedule: Schedule) -> bool:
     """A plain weekly opening period, the kind the hours editor manages."""
     days = [d.strip() for d in schedule.byday.split(",") if d.strip()]
     return (
-        schedule.freq in ("", "WEEKLY")
+        # Hours tied to one location are shown (and edited) with that location.
+        schedule.location_id is None
+        and schedule.service_at_location_id is None
+        and schedule.freq in ("", "WEEKLY")
         and bool(days)
         and all(d in DAY_CODES for d in days)
         and schedule.valid_from is None

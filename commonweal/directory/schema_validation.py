@@ -427,25 +427,27 @@ def validate_export(directory: Path) -> list[str]:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
         resources = {r["name"]: r for r in descriptor["resources"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [f"datapackage.json: {_('cannot read the package descriptor')}: {exc}"]
+        message = _("cannot read the package descriptor")
+        return [f"datapackage.json: {message}: {exc}"]
 
     ids: dict[str, set[str]] = {}
     tables: TabularData = {}
     for name, spec in resource_specs().items():
         resource = resources.get(name)
         if resource is None:
-            problems.append(
-                f"datapackage.json: {_('resource %(name)r is missing') % {'name': name}}"
-            )
+            message = _("resource %(name)r is missing") % {"name": name}
+            problems.append(f"datapackage.json: {message}")
             continue
         path = directory / resource.get("path", spec.path)
         try:
             header, rows = read_csv_rows(path, name)
         except FileNotFoundError:
-            problems.append(f"{path.name}: {_('file is missing')}")
+            message = _("file is missing")
+            problems.append(f"{path.name}: {message}")
             continue
         except (UnicodeDecodeError, csv.Error) as exc:
-            problems.append(f"{path.name}: {_('cannot read as UTF-8 CSV')}: {exc}")
+            message = _("cannot read as UTF-8 CSV")
+            problems.append(f"{path.name}: {message}: {exc}")
             continue
         if header != spec.field_names:
             problems.append(
@@ -567,10 +569,12 @@ def _services_json_problems(path: Path, service_ids: set[str] | None) -> Iterato
                 if isinstance(record, dict) and isinstance(record.get("id"), str):
                     seen.add(record["id"])
     except FileNotFoundError:
-        yield f"{path.name}: {_('file is missing')}"
+        message = _("file is missing")
+        yield f"{path.name}: {message}"
         return
     except (UnicodeDecodeError, ValueError) as exc:
-        yield f"{path.name}: {_('is not a valid JSON array of service records')}: {exc}"
+        message = _("is not a valid JSON array of service records")
+        yield f"{path.name}: {message}: {exc}"
         return
     if service_ids is not None and seen != service_ids:
         missing, extra = len(service_ids - seen), len(seen - service_ids)

@@ -61,3 +61,17 @@ class ImportFailed(Exception):
 
 
 TabularData = dict[str, list[Row]]
+
+# The largest file inside a zip that an import will unpack (a guard against zip bombs:
+# a few kilobytes can declare gigabytes). Far above any real directory's CSV file.
+MAX_ZIP_MEMBER_BYTES = 1 << 30
+
+
+def zip_member_too_large(size: int) -> str | None:
+    """The error message for an oversized zip member, or None when it may be read."""
+    if size > MAX_ZIP_MEMBER_BYTES:
+        return (
+            f"unpacks to {size:,} bytes, more than the {MAX_ZIP_MEMBER_BYTES:,} an import "
+            "accepts from one file in a zip"
+        )
+    return None

@@ -18,7 +18,9 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from commonweal.directory import browse, editing, hours, saved
 from commonweal.directory.forms import (
@@ -54,6 +56,7 @@ def _page(
     return page, browse.summarise(page.object_list)
 
 
+@vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -66,7 +69,10 @@ def search(request: HttpRequest) -> HttpResponse:
         page, results = _page(request, browse.with_summary(browse.keyword_match(query)))
         context.update(page=page, results=results)
     template = (
-        "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
+        "directory/_results.html"
+        if request.headers.get("HX-Request")
+        and not request.headers.get("HX-History-Restore-Request")
+        else "directory/search.html"
     )
     return render(request, template, context)
 
@@ -191,6 +197,7 @@ def service_unsave(request: HttpRequest, service_id: str) -> HttpResponse:
     return redirect(service)
 
 
+@never_cache
 @login_required
 def saved_services(request: HttpRequest) -> HttpResponse:
     return render(

@@ -97,3 +97,54 @@ def test_it_serves_the_demo_then_stops_web_and_worker_on_sigterm(tmp_path: Path)
     )
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout
+
+
+def test_it_refuses_to_turn_a_real_database_into_a_demo(tmp_path: Path) -> None:
+    env = demo_env(tmp_path)
+    env.update({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "example.org"})
+    subprocess.run(
+        [sys.executable, "-m", "commonweal", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    env["ADMIN_PASSWORD"] = "a real secret 2026!"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "commonweal",
+            "createadmin",
+            "--username",
+            "admin",
+            "--password-from-env",
+            "ADMIN_PASSWORD",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "commonweal", "run", "--setup-only"],
+        cwd=ROOT,
+        env=demo_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "holds real data" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_refuses_demo_mode_on_a_database_url(tmp_path: Path) -> None:
+    env = demo_env(tmp_path)
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "commonweal", "run", "--setup-only"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "unset DATABASE_URL" in result.stderr

@@ -74,6 +74,16 @@ def test_it_repairs_a_changed_demo_password(organization) -> None:
 
 
 @pytest.mark.django_db
+def test_it_never_writes_over_a_real_account_with_a_demo_name(organization) -> None:
+    real = User.objects.create_superuser(username="admin", password="a real secret 2026!")
+    with pytest.raises(DemoUsersRefused, match="admin"):
+        create_demo_users(partner_organization=organization)
+    real.refresh_from_db()
+    assert real.check_password("a real secret 2026!")
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
 @override_settings(DEBUG=False, TESTING=False)
 def test_it_refuses_outside_demo_mode(organization) -> None:
     with pytest.raises(DemoUsersRefused):

@@ -64,8 +64,8 @@ FORMATS: dict[str, Format] = {
         Format(
             "hsds-json",
             "HSDS 3.0 JSON (full records, a list, an HSDA page or NDJSON)",
-            "commonweal.directory.hsds_reader:read_hsds_json",
-            "commonweal.directory.hsds_reader:detect_json",
+            "commonweal.directory.hsds_json_reader:read_hsds_json",
+            "commonweal.directory.hsds_json_reader:detect_json",
         ),
         Format(
             "hsds-2",

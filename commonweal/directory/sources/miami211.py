@@ -25,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commonweal.directory.sources import hsds2, ids
-from commonweal.directory.sources.hsds2 import (
+from commonweal.directory.sources.cleaning import clean_text
+from commonweal.directory.sources.hours_text import (
     WEEKDAYS,
-    CsvRecord,
-    CsvTable,
-    Package,
-    WeeklyHours,
+    parse_time,
     parse_time_range,
     weekday_code,
 )
+from commonweal.directory.sources.hsds2 import WeeklyHours
+from commonweal.directory.sources.hsds2_layout import check_layout, looks_like_hsds2
+from commonweal.directory.sources.tabular_package import CsvRecord, CsvTable, Package
 from commonweal.directory.tabular import ImportFailed, TabularData
 
 SOURCE = "miami-211"
@@ -137,7 +138,7 @@ def _times(text: str) -> list[tuple[str, str]] | None:
     periods = []
     for match in _RANGE_RE.finditer(text):
         if match["single"]:
-            start = hsds2.parse_time(match["single"])
+            start = parse_time(match["single"])
             if start is None:
                 return None
             periods.append((start, ""))
@@ -247,7 +248,7 @@ class MiamiConverter(hsds2.Converter):
         self.loose_postal_codes: dict[str, str] = {}
 
     def text(self, value: str) -> str:
-        return hsds2.clean_text(repair_text(value))
+        return clean_text(repair_text(value))
 
     # Every agency record is a service and a location with the same number; a service's
     # organization_id is its parent agency, which may itself be a child agency (447
@@ -396,7 +397,7 @@ def _categorize(data: TabularData) -> None:
 def read(path: Path) -> TabularData:
     """Read the Open211 Miami package (folder or .zip) as HSDS 3.0 rows."""
     package = Package(Path(path))
-    tables = hsds2.check_layout(package)
+    tables = check_layout(package)
     return MiamiConverter(tables).run()
 
 
@@ -404,7 +405,7 @@ def detect(path: Path) -> bool:
     """An HSDS 1.x package whose taxonomy is the "Open211 Miami - AIRS" vocabulary."""
     try:
         package = Package(Path(path))
-        if not hsds2.looks_like_hsds2(package) or not package.has("taxonomy.csv"):
+        if not looks_like_hsds2(package) or not package.has("taxonomy.csv"):
             return False
         member = package.csv_members["taxonomy.csv"]
         head = package.read_bytes(member)[:4096].decode("utf-8", errors="replace")

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 from commonweal.directory.sources import hsds2, ids
-from commonweal.directory.sources.hsds2 import CsvRecord, CsvTable, Package, parse_ages, web_address
+from commonweal.directory.sources.cleaning import parse_ages, parse_date, web_address
 from commonweal.directory.sources.languages import parse_languages
+from commonweal.directory.sources.tabular_package import CsvRecord, CsvTable, Package
 from commonweal.directory.tabular import ImportFailed, ImportIssue, SourceRef, TabularData
 
 SOURCE = "ohana-san-mateo"
@@ -119,7 +120,7 @@ class OhanaConverter(hsds2.Converter):
             values["id"] = self.id("organization", raw)
             values["description"] = values["description"] or values["name"]
             values["website"] = web_address(rec.get("website"))
-            founded = hsds2.parse_date(rec.get("date_incorporated"))
+            founded = parse_date(rec.get("date_incorporated"))
             values["year_incorporated"] = str(founded.year) if founded else ""
             ref = self.ref(table, rec)
             self.emit("organization", values, ref, {"year_incorporated": "date_incorporated"})

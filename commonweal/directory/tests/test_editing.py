@@ -45,7 +45,9 @@ def test_it_records_one_metadata_row_per_changed_service_field(listings, partner
     assert name.last_action_type == "update"
     assert name.previous_value == "Weekend Food Pantry"
     assert name.replacement_value == "Saturday Food Pantry"
-    assert name.updated_by == "pat.partner"
+    # Public HSDS metadata names the organisation's staff, never the staff member.
+    assert name.updated_by == f"{service.organization.name} staff"
+    assert "pat.partner" not in name.updated_by
     assert name.last_action_date == timezone.localdate()
     service.refresh_from_db()
     assert service.name == "Saturday Food Pantry"
@@ -558,3 +560,26 @@ def test_it_adds_https_to_a_newly_typed_bare_web_address(client, listings, partn
     assert response.status_code == 302
     organization.refresh_from_db()
     assert organization.website == "https://northside.example.org"
+
+
+@pytest.mark.django_db
+def test_it_leaves_hours_of_one_location_to_that_location(listings, partner_staff) -> None:
+    from commonweal.directory.models import Location
+
+    service = listings.pantry_service
+    branch = Location.objects.create(organization=service.organization, name="Branch")
+    branch_hours = Schedule.objects.create(
+        service=service,
+        location=branch,
+        freq="WEEKLY",
+        byday="SA",
+        opens_at=dt.time(10),
+        closes_at=dt.time(12),
+    )
+    assert not editing.is_weekly_row(branch_hours)
+    editing.set_weekly_hours(
+        service,
+        by=partner_staff,
+        hours=[editing.WeeklyHours(days=("MO",), opens_at=dt.time(9), closes_at=dt.time(17))],
+    )
+    assert Schedule.objects.filter(pk=branch_hours.pk).exists()

@@ -370,3 +370,27 @@ def test_it_lists_an_organization_without_services(client, db) -> None:
     (record,) = _get(client, "/organizations", full="true").json()["contents"]
 
     assert record["services"] == [] and validate_record("organization", record) == []
+
+
+@pytest.mark.django_db
+def test_it_throttles_anonymous_callers_per_address(client, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.HSDA_ANON_RATE = "3/min"
+    statuses = [client.get("/api/hsda/taxonomies").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_it_caps_page_size_and_proximity(client) -> None:
+    response = client.get("/api/hsda/services", {"per_page": 5000})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert response.json()["size"] <= 100
+    response = client.get(
+        "/api/hsda/service_at_locations", {"postcode": "33101", "proximity": 5_000_000}
+    )
+    assert response.status_code == 400
+    assert "proximity" in response.content.decode()

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from commonweal.directory import importer, sources
-from commonweal.directory.hsds_reader import read_hsds_json
+from commonweal.directory.hsds_json_reader import read_hsds_json
 from commonweal.directory.importer import import_tabular
 from commonweal.directory.models import (
     Location,

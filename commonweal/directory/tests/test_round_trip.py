@@ -102,7 +102,8 @@ def test_it_round_trips_a_directory_with_every_table_filled(tmp_path) -> None:
 def test_it_reimports_services_json_over_the_directory_without_a_change(tmp_path) -> None:
     """services.json says the same as the CSV files: read back by the HSDS JSON reader,
     every record it holds is already there, field for field."""
-    from commonweal.directory.hsds_reader import read_datapackage, read_hsds_json
+    from commonweal.directory.hsds_json_reader import read_hsds_json
+    from commonweal.directory.hsds_reader import read_datapackage
     from commonweal.directory.importer import import_tabular
 
     import_tabular(read_datapackage(HSDS3_EXAMPLE), source="original")

@@ -52,3 +52,59 @@ def test_it_refuses_production_mode_without_a_secret_key(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def _production_env(tmp_path, **extra: str) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "COMMONWEAL_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "example.org",
+    }
+    env.update(extra)
+    return env
+
+
+def test_it_refuses_to_serve_with_a_weak_secret_key(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "commonweal", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_production_env(tmp_path, SECRET_KEY="short"),
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_serve_with_test_settings(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "commonweal", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_production_env(tmp_path, SECRET_KEY="k" * 20 + "-Zq81!xY" * 5, COMMONWEAL_TESTING="1"),
+    )
+    assert result.returncode != 0
+    assert "COMMONWEAL_TESTING" in result.stderr
+
+
+def test_it_hashes_passwords_with_argon2_in_production(tmp_path) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.contrib.auth.hashers import make_password; "
+        "print(settings.PASSWORD_HASHERS[0]); print(make_password('x').split('$')[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_production_env(
+            tmp_path, SECRET_KEY="p" * 50, DJANGO_SETTINGS_MODULE="commonweal.settings"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "argon2",
+    ]

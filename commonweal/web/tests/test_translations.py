@@ -248,7 +248,8 @@ def test_it_finds_gettext_calls_that_xgettext_misses(tmp_path: Path) -> None:
 def test_it_keeps_placeholders_and_html_in_every_translation(catalogue: polib.POFile) -> None:
     problems = []
     for entry in catalogue.translated_entries():
-        braces = "python-brace-format" in entry.flags
+        # xgettext flags "{count:,}" strings as brace-format only sometimes; check any braces.
+        braces = "python-brace-format" in entry.flags or bool(BRACES.search(entry.msgid))
         if entry.msgid_plural:
             pairs = [
                 (entry.msgid, entry.msgstr_plural[0]),
@@ -335,3 +336,19 @@ def test_it_tells_opening_hours_in_spanish() -> None:
         assert hours.time_label(dt.time(17, 0)) == "5:00 p. m."
         assert hours.period_label(dt.time(0, 0), dt.time(0, 0)) == "Abierto las 24 horas"
         assert hours.days_label(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]) == "Todos los días"
+
+
+def test_it_uses_the_spanish_plural_for_every_count_but_one() -> None:
+    # Django's own Spanish catalogue has a third ("millions") form; ours keeps two, and
+    # Django applies each catalogue's own plural rule to its own strings.
+    singular, plural = "%(counter)s service", "%(counter)s services"
+    with translation.override("es"):
+        said = {
+            n: translation.ngettext(singular, plural, n) % {"counter": n} for n in (0, 1, 2, 10**6)
+        }
+    assert said == {
+        0: "0 servicios",
+        1: "1 servicio",
+        2: "2 servicios",
+        1000000: "1000000 servicios",
+    }

@@ -37,17 +37,34 @@ class Command(BaseCommand):
             raise CommandError(
                 "`commonweal run` is demo mode and needs DEBUG=true; use `commonweal serve` in production."
             )
-        from commonweal.accounts.demo import create_demo_users
+        from commonweal.accounts.demo import DemoUsersRefused, create_demo_users
+        from commonweal.accounts.models import User
         from commonweal.directory.demo import demo_is_loaded, partner_organizations
+        from commonweal.directory.models import Organization
 
+        if settings.DATABASE_URL:
+            raise CommandError(
+                "`commonweal run` is demo mode on its own SQLite database; unset DATABASE_URL "
+                "(it would load demo data and published demo logins into that database)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
+        if not demo_is_loaded() and (
+            Organization.objects.exists() or User.objects.filter(is_demo=False).exists()
+        ):
+            raise CommandError(
+                f"The database in {settings.DATA_DIR} holds real data, not the demo. Demo mode "
+                "refuses to touch it: set COMMONWEAL_DATA_DIR to an empty folder for the demo."
+            )
         if demo_is_loaded():
             self.stdout.write("Demo directory already loaded; reusing the database.")
         else:
             self.stdout.write("Loading the demo directory (first run only)…")
             call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         partner, other = partner_organizations()
-        logins = create_demo_users(partner_organization=partner, other_organization=other)
+        try:
+            logins = create_demo_users(partner_organization=partner, other_organization=other)
+        except DemoUsersRefused as error:
+            raise CommandError(str(error)) from None
         host, port = options["host"], options["port"]
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 

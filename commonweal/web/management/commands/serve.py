@@ -32,10 +32,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "DEBUG is on; `commonweal serve` is for production. Unset DEBUG or use `commonweal run`."
             )
+        if settings.TESTING:
+            raise CommandError(
+                "COMMONWEAL_TESTING or PYTEST_VERSION is set: that relaxes security settings "
+                "for tests. Unset it to serve."
+            )
         if not settings.ALLOWED_HOSTS:
             raise CommandError(
                 "Set ALLOWED_HOSTS (comma-separated host names this site answers to)."
             )
+        # Any deployment warning (weak SECRET_KEY, insecure cookies …) stops the server.
+        call_command("check", deploy=True, fail_level="WARNING")
         if options["migrate"]:
             call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
