@@ -203,7 +203,9 @@ def test_it_lets_a_coalition_admin_edit_another_organizations_service(
     assert response.status_code == 302
     other_service.refresh_from_db()
     assert other_service.name == "Walk-in Clinic (Eastside)"
-    assert Metadata.objects.get(resource_id=other_service.id).updated_by == "coalition administrator"
+    assert (
+        Metadata.objects.get(resource_id=other_service.id).updated_by == "coalition administrator"
+    )
 
 
 @pytest.mark.django_db
