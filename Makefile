@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/commonweal run --port $${PORT:-8000}
+	exec $(BIN)/commonweal run --port $${PORT:-8000}
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

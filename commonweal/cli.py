@@ -42,6 +42,9 @@ def _dispatch(argv: list[str]) -> None:
         sys.stdout.write(USAGE)
         return
     name, rest = argv[0], argv[1:]
+    if "-h" in rest or "--help" in rest:
+        # Help text needs no configuration; don't make a newcomer set SECRET_KEY to read it.
+        os.environ.setdefault("SECRET_KEY", "help-text-only")
     command = COMMANDS.get(name, (name, ""))[0]
     if name == "run":
         # Demo mode is DEBUG on plain http on localhost; set before settings load.

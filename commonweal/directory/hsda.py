@@ -213,6 +213,7 @@ def _page_body(
         "size": len(contents),
         "first_page": page == 1,
         "last_page": page >= total_pages,
+        # HSDA: "if there is an empty result set" — the whole result, not this page.
         "empty": total == 0,
         "contents": contents,
     }

@@ -371,6 +371,11 @@ def validate_tabular(data: TabularData) -> list[ImportIssue]:
     return issues
 
 
+# HSDS 3.0 marks these required, yet a change log row for a field that had no value
+# before (or was cleared) can only hold "" there; the official JSON schemas accept "".
+MAY_BE_EMPTY = {("metadata", "previous_value"), ("metadata", "replacement_value")}
+
+
 def _row_issues(
     spec: ResourceSpec, row: Row, first_line_of: dict[str, int]
 ) -> Iterator[ImportIssue]:
@@ -378,7 +383,7 @@ def _row_issues(
         value = row.values.get(field_spec.name, "")
         column = row.column_for(field_spec.name)
         if value == "":
-            if field_spec.required:
+            if field_spec.required and (spec.name, field_spec.name) not in MAY_BE_EMPTY:
                 yield ImportIssue(row.ref.file, row.ref.line, column, _("a value is required"))
             continue
         problem = check_value(field_spec, value)

@@ -30,8 +30,18 @@ CRISIS_PHRASES = (
     "cutting myself",
     "overdose",
     "no reason to live",
+    "dont want to be alive",
+    "don't want to be alive",
+    "do not want to be alive",
+    "dont want to live",
+    "don't want to live",
+    "end it all",
     # Spanish
     "matarme",
+    "me quiero matar",
+    "me voy a matar",
+    "cortarme",
+    "no quiero seguir viviendo",
     "quitarme la vida",
     "quiero morir",
     "me quiero morir",
@@ -48,6 +58,14 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", stripped)
 
 
+# Short forms matched only as whole words ("kms" is also kilometres in "20 kms").
+CRISIS_WORDS = ("kms",)
+_CRISIS_WORDS_RE = re.compile(r"\b(" + "|".join(CRISIS_WORDS) + r")\b")
+
+
 def signals_self_harm(text: str) -> bool:
     normalised = _normalise(text or "")
-    return any(phrase in normalised for phrase in CRISIS_PHRASES)
+    if any(phrase in normalised for phrase in CRISIS_PHRASES):
+        return True
+    # "kms" alone, or with words around it that are not a distance.
+    return bool(_CRISIS_WORDS_RE.search(normalised)) and not re.search(r"\d\s*kms\b", normalised)

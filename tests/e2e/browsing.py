@@ -42,5 +42,6 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Wait for the navigation the form post starts, not the login page's own load state.
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name="Sign in").click()

@@ -85,6 +85,10 @@ class Converter:
     set's quirks. `run()` returns the TabularData.
     """
 
+    # When the source states how old its data is (an ISO datetime), every service's
+    # last_modified says so; otherwise the import time stands.
+    data_as_of: str | None = None
+
     def __init__(self, tables: dict[str, CsvTable], *, source: str) -> None:
         self.tables = tables
         self.source = source
@@ -243,6 +247,8 @@ class Converter:
             values["program_id"] = self.id("program", rec.get("program_id"))
             values["url"] = web_address(rec.get("url"))
             values["status"] = (rec.get("status") or "active").lower()
+            if self.data_as_of:
+                values["last_modified"] = self.data_as_of
             ref = self.ref(table, rec)
             row = self.emit("service", values, ref, self.renamed(columns))
             self.services[values["id"]] = row

@@ -234,6 +234,10 @@ def parse_hours(text: str) -> tuple[list[Period], list[str]]:
 
 
 class MiamiConverter(hsds2.Converter):
+    # The package has no per-record dates; its files were exported on 2019-07-29 (the
+    # data set's README). Pages say "last updated" from this, never the import's date.
+    data_as_of = "2019-07-29T00:00:00Z"
+
     def __init__(self, tables: dict[str, CsvTable]) -> None:
         super().__init__(tables, source=SOURCE)
         organizations = {rec.get("id") for rec in tables.get("organizations.csv", [])}

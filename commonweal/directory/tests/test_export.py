@@ -191,3 +191,24 @@ def test_the_command_explains_a_destination_it_will_not_overwrite(tmp_path) -> N
 
     with pytest.raises(CommandError, match="holds other files"):
         call_command("export_hsds", str(tmp_path), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_it_still_validates_after_a_partner_sets_a_field_that_was_empty(
+    small_directory, tmp_path, partner_staff
+) -> None:
+    from commonweal.accounts.models import Membership
+    from commonweal.directory import editing
+
+    service = small_directory[0]
+    Membership.objects.create(
+        user=partner_staff, organization=service.organization, role="partner_staff"
+    )
+    service.alert = ""
+    service.save()
+    editing.update_service(service, by=partner_staff, changes={"alert": "Closed Friday."})
+
+    summary = export_directory(tmp_path / "out", validate=True)
+    metadata = _rows(tmp_path / "out" / "metadata.csv")
+    assert any(row["field_name"] == "alert" and row["previous_value"] == "" for row in metadata)
+    assert summary.problems == []

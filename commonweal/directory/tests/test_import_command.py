@@ -101,13 +101,18 @@ def test_unreadable_input_is_reported_without_a_traceback(tmp_path: Path) -> Non
     assert error.returncode == 1
 
 
-def test_skip_invalid_imports_the_rest_and_writes_a_report_beside_the_input(tmp_path: Path) -> None:
+def test_skip_invalid_imports_the_rest_and_writes_a_report_in_the_working_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
     package = copy_package(tmp_path)
     set_cell(package, "locations.csv", "latitude", "100")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
 
     out, _ = run("import_hsds", str(package), "--skip-invalid")
 
-    report = tmp_path / "csv-rejects.csv"
+    report = workdir / "csv-rejects.csv"
     assert f"Rejected rows written to {report}" in out
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
     assert {

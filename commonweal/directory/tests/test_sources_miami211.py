@@ -375,3 +375,8 @@ def test_it_reads_and_imports_the_whole_miami_directory_with_no_rejects() -> Non
     summary = importer.import_tabular(data, source=SOURCE)
     assert summary.rejected == []
     assert summary.counts("service").created == 4089
+
+
+def test_it_dates_every_service_to_the_source_export_not_the_import() -> None:
+    data = miami211.read(FIXTURE)
+    assert {row.values["last_modified"] for row in data["service"]} == {"2019-07-29T00:00:00Z"}

@@ -2,15 +2,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from commonweal.cli import COMMANDS
 
+ROOT = Path(__file__).resolve().parents[3]
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    # As a newcomer runs it: no configuration in the environment at all.
     return subprocess.run(
-        [sys.executable, "-m", "commonweal", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "commonweal", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
     )
 
 

@@ -299,8 +299,11 @@ def test_it_ships_a_compiled_catalogue_matching_the_po(catalogue: polib.POFile) 
 def assert_spanish_home_page(html: str) -> None:
     assert '<html lang="es">' in html
     # The crisis banner, in Spanish, keeping the numbers and links.
-    assert "Llame o envíe un mensaje de texto al 988" in html
-    assert "Envíe HOME al 741741" in html
+    assert "Llame al 988 y oprima 2 (español)" in html
+    # Crisis Text Line answers in Spanish to AYUDA; 988 to "press 2".
+    assert "Envíe AYUDA al 741741" in html
+    assert "sms:741741?&amp;body=AYUDA" in html
+    assert "oprima 2" in html
     assert "Línea de Crisis para Veteranos:" in html and "llame al 988, luego oprima 1" in html
     assert "llame al 1-800-999-9999" in html and "llame al 911" in html
     assert 'href="tel:988"' in html and 'href="tel:911"' in html

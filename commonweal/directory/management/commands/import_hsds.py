@@ -38,11 +38,9 @@ def write_report(path: Path, issues: list[ImportIssue]) -> None:
 
 
 def default_report_path(source: Path) -> Path:
-    # Beside the input, not inside it: a CSV inside a package would be read as a table next time.
-    return (
-        source.resolve().parent
-        / f"{source.name.removesuffix(source.suffix) or source.name}-rejects.csv"
-    )
+    # In the working directory: never inside the input (a CSV there would be read as a
+    # table next time) nor beside it (a shared, read-only data folder).
+    return Path.cwd() / f"{source.name.removesuffix(source.suffix) or source.name}-rejects.csv"
 
 
 def summary_table(summary: ImportSummary) -> Table:
@@ -91,7 +89,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report",
             type=Path,
-            help="CSV file for rejected rows (default: <input>-rejects.csv beside the input)",
+            help="CSV file for rejected rows (default: <input>-rejects.csv in the current folder)",
         )
         parser.add_argument(
             "--dry-run",

@@ -74,7 +74,8 @@ class Command(BaseCommand):
             for login in logins:
                 org = f" — {login.organization_name}" if login.organization_name else ""
                 self.stdout.write(f"  {login.role:<16} {login.username:<12} {login.password}{org}")
-            self.stdout.write("Press Ctrl-C to stop.\n")
+            if not options["setup_only"]:
+                self.stdout.write("Press Ctrl-C to stop.\n")
 
         if options["setup_only"]:
             announce()
