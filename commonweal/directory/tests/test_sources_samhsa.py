@@ -338,3 +338,14 @@ def test_it_reads_the_whole_data_set_and_its_miami_dade_part() -> None:
         "opioid_treatment_programs.csv": 5,
         "substance_use_treatment_facilities.csv": 64,
     }
+
+
+@pytest.mark.django_db
+def test_it_imports_the_whole_national_data_set_with_no_rejects() -> None:
+    from commonweal.directory.importer import import_tabular
+    from commonweal.directory.models import Service
+
+    data = samhsa.read(shared_data_path("samhsa-treatment-facilities"))
+    summary = import_tabular(data, source="samhsa")
+    assert summary.total.rejected == 0
+    assert Service.objects.count() == 40_449
