@@ -144,13 +144,22 @@ def services_in_category(term: TaxonomyTerm) -> ServiceQuerySet:
 
 
 def categories_of(service: Service) -> list[TaxonomyTerm]:
-    """The Open Eligibility categories a service is tagged with, by name."""
-    return list(
+    """The Open Eligibility categories a service is tagged with, by name, each name once.
+
+    Open Eligibility files one category under several parents as separate terms
+    ("Emergency Food" is 1120 under Emergency and 1128 under Food); a reader sees one
+    category, so the first term of each name (lowest code) stands for all of them.
+    """
+    terms = (
         category_terms()
         .filter(attributes__link_entity="service", attributes__link_id=service.id)
         .distinct()
-        .order_by("name")
+        .order_by("name", "code", "id")
     )
+    unique: dict[str, TaxonomyTerm] = {}
+    for term in terms:
+        unique.setdefault(term.name.casefold(), term)
+    return list(unique.values())
 
 
 def approximate_location_ids(locations: list[Location]) -> set[uuid.UUID]:

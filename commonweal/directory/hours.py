@@ -114,9 +114,15 @@ def describe(schedules: Iterable[Any]) -> list[HoursLine]:
     Weekly rows with the same hours are merged ("Mon–Fri 9:00 am – 5:00 pm") and listed
     Monday first; dated rows (holidays), monthly rows and rows with only a description
     follow, each with its description as a note.
+
+    When every weekly row carries the same description, the rows were parsed from that
+    text ("9:00am-5:00pm, Mon-Fri"), so it would only repeat the hours shown: it is left
+    out. A description that differs between rows, or sits on some rows only, adds
+    something and stays as a note.
     """
     weekly: dict[tuple[dt.time | None, dt.time | None], set[str]] = {}
     notes: dict[tuple[dt.time | None, dt.time | None], list[str]] = {}
+    weekly_descriptions: set[str] = set()
     other: list[HoursLine] = []
     for row in schedules:
         tokens = _tokens(getattr(row, "byday", ""))
@@ -129,6 +135,7 @@ def describe(schedules: Iterable[Any]) -> list[HoursLine]:
         if plain_days and freq in ("", "WEEKLY") and not dated and (opens or closes):
             key = (opens, closes)
             weekly.setdefault(key, set()).update(tokens)
+            weekly_descriptions.add(description)
             if description and description not in notes.setdefault(key, []):
                 notes[key].append(description)
             continue
@@ -150,6 +157,9 @@ def describe(schedules: Iterable[Any]) -> list[HoursLine]:
     ) -> tuple[int, dt.time]:
         (opens, _closes), days = item
         return (min(DAY_CODES.index(d) for d in days), opens or MIDNIGHT)
+
+    if len(weekly_descriptions) == 1 and "" not in weekly_descriptions:
+        notes = {}
 
     lines = [
         HoursLine(

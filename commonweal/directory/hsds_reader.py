@@ -14,6 +14,7 @@ import difflib
 import functools
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -419,9 +420,47 @@ def decode_utf8(raw: bytes, file: str, issues: list[ImportIssue]) -> str | None:
     return None
 
 
+def _name_undecodable_columns(raw: bytes, issues: list[ImportIssue], start: int) -> None:
+    """Add the header name of the field holding each line's first bad byte to the
+    encoding issues from `start` on: the CSV is parsed once more with the bad bytes kept
+    as surrogates, which costs one extra pass over a file that is being rejected anyway."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    columns: dict[int, str] = {}  # physical line -> header name
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", "surrogateescape"), newline=""))
+    header: list[str] | None = None
+    next_line = 1
+    try:
+        for record in reader:
+            line, next_line = next_line, reader.line_num + 1
+            if header is None:
+                if any(value.strip() for value in record):
+                    header = [name.strip() for name in record]
+                continue
+            offset = 0  # newlines inside earlier quoted fields of this record
+            for index, value in enumerate(record):
+                bad = _SURROGATE.search(value)
+                if bad and index < len(header) and header[index]:
+                    columns.setdefault(
+                        line + offset + value.count("\n", 0, bad.start()), header[index]
+                    )
+                offset += value.count("\n")
+    except csv.Error:
+        return  # the file is malformed as well: the line and byte must do
+    for i in range(start, len(issues)):
+        issue = issues[i]
+        if issue.line is not None and issue.column is None and issue.line in columns:
+            issues[i] = ImportIssue(issue.file, issue.line, columns[issue.line], issue.message)
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _parse_csv(raw: bytes, file: str, spec: TableSpec, issues: list[ImportIssue]) -> list[Row]:
+    before = len(issues)
     text = decode_utf8(raw, file, issues)
     if text is None:
+        _name_undecodable_columns(raw, issues, before)
         return []
     if not text.strip():
         issues.append(ImportIssue(file, None, None, MSG_EMPTY_FILE))

@@ -42,6 +42,9 @@ class ImportIssue:
     line: int | None
     column: str | None
     message: str
+    # For a row rejected only because it points at a rejected row: the row whose own
+    # problem started the chain, so reports can put that problem first.
+    caused_by: SourceRef | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file

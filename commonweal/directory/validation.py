@@ -109,6 +109,7 @@ MSG_TOO_LONG = "is {length} characters long; at most {max_length} fit"
 MSG_NUL = "contains a NUL character"
 MSG_DUPLICATE = "duplicate id {id}: {table} rows must have unique ids (also on {others})"
 MSG_DANGLING = "no {target} has id {value}, in this import or in the directory"
+_DANGLING_TAIL = MSG_DANGLING.rsplit("}", 1)[1]
 MSG_CASCADE = "points at {target} {value}, which was rejected ({where})"
 MSG_UNKNOWN_FIELD = "unknown field: {table} has no '{field}'"
 MSG_UNKNOWN_TABLE = "unknown table '{table}'"
@@ -418,6 +419,12 @@ class Validated:
     rows: dict[str, list[CheckedRow]] = field(default_factory=dict)
     issues: list[ImportIssue] = field(default_factory=list)
     rejected: Counter[str] = field(default_factory=Counter)
+    # (table, id) of a row rejected only for pointing at rejected rows -> the row whose own
+    # problem started the chain (rows with problems of their own are their own root).
+    roots: dict[tuple[str, uuid.UUID], SourceRef] = field(default_factory=dict)
+
+    def root_of(self, table: str, row_id: uuid.UUID, ref: SourceRef) -> SourceRef:
+        return self.roots.get((table, row_id), ref)
 
     @property
     def accepted_count(self) -> int:
@@ -579,6 +586,19 @@ def _where(ref: SourceRef) -> str:
     return f"{ref.file}, line {ref.line}"
 
 
+def _cascade_issue(
+    row: Row, name: str, target: str, value: uuid.UUID, target_ref: SourceRef, root: SourceRef
+) -> ImportIssue:
+    message = MSG_CASCADE.format(value=value, target=target, where=_where(target_ref))
+    return ImportIssue(row.ref.file, row.ref.line, row.column_for(name), message, caused_by=root)
+
+
+def is_missing_reference(issue: ImportIssue) -> bool:
+    """Whether `issue` is a foreign key to an id found nowhere (often the echo of a bad id
+    elsewhere, so reports list it after problems with values)."""
+    return issue.caused_by is None and issue.message.endswith(_DANGLING_TAIL)
+
+
 def _check_references(
     table: str,
     rows_by_id: dict[uuid.UUID, CheckedRow],
@@ -612,28 +632,40 @@ def _check_references(
         found = {target: existing(target, ids) for target, ids in wanted.items()}
 
     for row_id, item in list(rows_by_id.items()):
-        problems = []
+        problems: list[ImportIssue] = []
+        own_problem = False
         if table == "attribute" and item.values.get("link_entity") not in MODELS:
             entity = item.values.get("link_entity")
             problems.append(_issue(item.row, "link_entity", MSG_LINK_ENTITY.format(value=entity)))
+            own_problem = True
         for name, target, value in references[row_id]:
             if value in accepted[target] or (target == table and value in rows_by_id):
                 continue  # a parent in this same table is checked once the table is known
             if value in rejected[target]:
-                where = _where(rejected[target][value])
+                target_ref = rejected[target][value]
                 problems.append(
-                    _issue(
-                        item.row, name, MSG_CASCADE.format(value=value, target=target, where=where)
+                    _cascade_issue(
+                        item.row,
+                        name,
+                        target,
+                        value,
+                        target_ref,
+                        result.root_of(target, value, target_ref),
                     )
                 )
             elif value not in found.get(target, ()):
                 problems.append(
                     _issue(item.row, name, MSG_DANGLING.format(value=value, target=target))
                 )
+                own_problem = True
         if problems:
             result.issues.extend(problems)
             result.rejected[table] += 1
             rejected[table][row_id] = item.ref
+            if not own_problem:
+                result.roots[(table, row_id)] = next(
+                    p.caused_by for p in problems if p.caused_by is not None
+                )
             del rows_by_id[row_id]
     _reject_orphaned_self_references(table, rows_by_id, rejected, result)
     return rows_by_id
@@ -657,17 +689,14 @@ def _reject_orphaned_self_references(
             for rule in self_keys:
                 parent = item.values.get(rule.attname)
                 if parent is not None and parent in rejected[table]:
+                    parent_ref = rejected[table][parent]
+                    root = result.root_of(table, parent, parent_ref)
                     result.issues.append(
-                        _issue(
-                            item.row,
-                            rule.name,
-                            MSG_CASCADE.format(
-                                value=parent, target=table, where=_where(rejected[table][parent])
-                            ),
-                        )
+                        _cascade_issue(item.row, rule.name, table, parent, parent_ref, root)
                     )
                     result.rejected[table] += 1
                     rejected[table][row_id] = item.ref
+                    result.roots[(table, row_id)] = root
                     del rows_by_id[row_id]
                     changed = True
                     break

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from commonweal.directory import browse, editing, hours, saved
+from commonweal.directory import browse, editing, hours, language_names, saved
 from commonweal.directory.forms import (
     HoursFormSet,
     LanguagesForm,
@@ -153,7 +153,11 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     for sal in sals:
         phones.extend(sal.phones.all())
         phones.extend(sal.location.phones.all())
-    service_languages = {lang.name for lang in service.languages.all() if lang.name}
+    service_languages = {
+        language_names.display_name(name=lang.name, code=lang.code)
+        for lang in service.languages.all()
+        if lang.name or lang.code
+    } - {""}
     # A schedule row tied to a location is shown with that location, not twice.
     own_schedules = [
         s
@@ -272,7 +276,12 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
     organizations = [
         {
             "organization": organization,
-            "services": Service.objects.filter(organization=organization).order_by("name", "id"),
+            # Branches of one service often share its name; the address tells them apart.
+            "services": browse.summarise(
+                browse.with_summary(
+                    Service.objects.filter(organization=organization).order_by("name", "id")
+                )
+            ),
         }
         for organization in own_organizations(request.user).order_by("name")
     ]

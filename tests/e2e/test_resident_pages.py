@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.e2e.browsing import sign_in
 
@@ -111,5 +112,48 @@ def test_it_does_not_scroll_sideways_on_the_account_page_at_320_px(
         phone.get_by_role("textbox", name="API token").wait_for()
         width = phone.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 320, f"the account page is {width} px wide at a 320 px viewport"
+    finally:
+        context.close()
+
+
+# A word split across lines in a cell ("St" / "at us") gives its text node several line boxes.
+BROKEN_WORDS = """() => [...document.querySelectorAll('.table th, .table td')].flatMap(cell => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const broken = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const word = node.textContent.trim();
+        if (word.length < 2 || /\\s/.test(word)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word);
+    }
+    return broken;
+})"""
+
+
+def test_it_keeps_table_words_whole_and_scrolls_tables_in_place_at_320_px(
+    browser, site, small_directory
+) -> None:
+    context = browser.new_context(base_url=site, viewport={"width": 320, "height": 640})
+    try:
+        phone = context.new_page()
+        sign_in(phone, "pat.partner")
+        phone.get_by_label("Token name").fill("reporting")
+        phone.get_by_role("button", name="Create token").click()
+        phone.get_by_role("textbox", name="API token").wait_for()
+        tables = {
+            reverse("accounts:home"): "Your active API tokens",
+            reverse("directory:my_organizations"): "Services of Northside Food Bank",
+        }
+        for url, caption in tables.items():
+            phone.goto(url)
+            assert phone.evaluate(BROKEN_WORDS) == [], url
+            width = phone.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 320, f"{url} is {width} px wide at a 320 px viewport"
+            # Keyboard users reach the scrolling table by its caption's name.
+            region = phone.get_by_role("region", name=caption)
+            region.focus()
+            expect(region).to_be_focused()
     finally:
         context.close()

@@ -79,3 +79,12 @@ def test_it_locks_only_that_username_from_that_address(client, navigator, partne
     assert _attempt(client, "pat.partner", PASSWORD).status_code == 302
     client.logout()
     assert _attempt(client, "nina.navigator", PASSWORD, ip="192.0.2.10").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_tells_staff_and_residents_each_what_to_do_when_locked_out(client, resident) -> None:
+    _fail_until_locked(client, resident.get_username())
+    page = _attempt(client, resident.get_username(), "wrong again").content.decode()
+    assert "If you work for a partner organization" in page and "coalition admin" in page
+    assert "If you have a resident account, please wait until the pause is over" in page
+    assert f'href="{reverse("accounts:sign_up")}"' in page

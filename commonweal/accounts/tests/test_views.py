@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from commonweal.accounts.models import User
+from commonweal.accounts.models import ApiToken, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -124,6 +124,38 @@ def test_it_tells_a_resident_their_account_has_no_organisation(client, resident)
     html = client.get(reverse("accounts:home")).content.decode()
     assert "resident account" in html
     assert "Partner staff" not in html
+
+
+@pytest.mark.django_db
+def test_it_heads_the_roles_section_for_what_each_kind_of_account_has(
+    client, resident, partner_staff
+) -> None:
+    client.force_login(resident)
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert "What you can do here" in page and "Your roles" not in page
+    client.force_login(partner_staff)
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert "Your roles" in page and "What you can do here" not in page
+
+
+@pytest.mark.django_db
+def test_it_sets_signing_out_apart_from_the_token_form(client, resident) -> None:
+    client.force_login(resident)
+    page = client.get(reverse("accounts:home")).content.decode()
+    token_form = page.index(reverse("accounts:token_create"))
+    sign_out = page.index('<section class="sign-out"')
+    assert token_form < sign_out
+    assert 'class="button-secondary">Sign out of this device</button>' in page
+
+
+@pytest.mark.django_db
+def test_it_puts_the_token_table_in_a_labelled_scrolling_region(client, resident) -> None:
+    ApiToken.issue(user=resident, name="reporting script")
+    client.force_login(resident)
+    page = client.get(reverse("accounts:home")).content.decode()
+    region = page.index('class="table-scroll" role="region" tabindex="0"')
+    assert 'aria-labelledby="tokens-caption"' in page[region : region + 200]
+    assert '<caption id="tokens-caption">' in page
 
 
 @pytest.mark.django_db

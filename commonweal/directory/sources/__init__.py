@@ -130,6 +130,9 @@ def detect(path: Path) -> str:
                 return fmt.name
         except Exception:  # a detector tripping over odd input just means "not mine"
             continue
+    nothing = _nothing_to_read(path)
+    if nothing:
+        raise ImportFailed([ImportIssue(path.name, None, None, nothing)])
     raise ImportFailed(
         [
             ImportIssue(
@@ -141,6 +144,30 @@ def detect(path: Path) -> str:
             )
         ]
     )
+
+
+# What the readers read; a folder without any of these holds nothing to import.
+DATA_SUFFIXES = frozenset({".csv", ".json", ".ndjson", ".jsonl", ".zip", ".xlsx", ".xls", ".tsv"})
+
+
+def _nothing_to_read(path: Path) -> str | None:
+    """Why `path` cannot hold a data set at all (so "which format?" is the wrong question)."""
+    if path.is_file():
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if not head.strip() and path.stat().st_size <= len(head):
+            return "file is empty"
+        return None
+    if path.is_dir():
+        has_data = any(
+            p.is_file()
+            and p.suffix.lower() in DATA_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            for p in path.rglob("*")
+        )
+        if not has_data:
+            return "folder has no data files (expected CSV or JSON files, or a .zip of them)"
+    return None
 
 
 def _check_zip(path: Path) -> None:

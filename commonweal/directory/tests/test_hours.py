@@ -79,3 +79,20 @@ def test_it_describes_monthly_dated_and_free_text_rows() -> None:
 
 def test_it_ignores_rows_with_nothing_to_say() -> None:
     assert describe([Row(freq="")]) == []
+
+
+def test_it_leaves_out_source_text_that_every_weekly_row_was_parsed_from() -> None:
+    text = "9:00am-5:00pm, Mon-Fri; Sat 10-1"
+    rows = [
+        Row(byday="MO,TU,WE,TH,FR", opens_at=dt.time(9), closes_at=dt.time(17), description=text),
+        Row(byday="SA", opens_at=dt.time(10), closes_at=dt.time(13), description=text),
+    ]
+    assert [line.note for line in describe(rows)] == ["", ""]
+
+
+def test_it_keeps_weekly_notes_that_differ_between_rows() -> None:
+    rows = [
+        Row(byday="MO", opens_at=dt.time(9), closes_at=dt.time(17), description="Walk-in"),
+        Row(byday="TU", opens_at=dt.time(13), closes_at=dt.time(17)),
+    ]
+    assert describe(rows)[0].note == "Walk-in"

@@ -153,9 +153,20 @@ def test_it_reports_each_line_with_bytes_that_are_not_utf8(tmp_path: Path) -> No
 
     issues = issues_of(lambda: read_datapackage(package))
 
-    assert [(i.file, i.line) for i in issues] == [("organizations.csv", 2)]
+    assert [(i.file, i.line, i.column) for i in issues] == [("organizations.csv", 2, "description")]
     assert "not valid UTF-8" in issues[0].message
     assert "0xe9" in issues[0].message
+
+
+def test_a_bad_byte_in_a_multiline_value_names_its_line_and_column(tmp_path: Path) -> None:
+    package = copy_package(tmp_path)
+    (package / "funding.csv").write_bytes(
+        b'id,organization_id,service_id,source\na1,,,"first line\nsecond \xff line"\n'
+    )
+
+    issues = issues_of(lambda: read_datapackage(package))
+
+    assert [(i.file, i.line, i.column) for i in issues] == [("funding.csv", 3, "source")]
 
 
 def test_it_reports_an_empty_file(tmp_path: Path) -> None:

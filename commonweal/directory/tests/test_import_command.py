@@ -84,8 +84,11 @@ def test_rejected_rows_abort_with_file_line_column_and_write_nothing(tmp_path: P
     out, error = fails("import_hsds", str(package))
 
     assert "locations.csv, line 2, column latitude: latitude 100 is outside -90..90" in out
-    assert "service_at_location.csv, line 2, column location_id: points at location" in out
+    assert "and 7 rows that depend on it were rejected too (" in out
+    assert "service_at_location.csv line 2" in out
+    assert "points at location" not in out  # the follow-on rejections are collapsed
     assert error.returncode == 1
+    assert "1 problem found (and 7 more rows rejected as a result)" in str(error)
     assert "nothing was imported" in str(error)
     assert set(directory_counts().values()) == {0}
     assert not AuditEvent.objects.filter(action="import").exists()
@@ -120,7 +123,11 @@ def test_skip_invalid_imports_the_rest_and_writes_a_report_in_the_working_folder
         "line": "2",
         "column": "latitude",
         "reason": "latitude 100 is outside -90..90",
-    } in rows
+        "caused_by": "",
+    } == rows[0]
+    # every follow-on rejection is kept, marked with the row that caused it
+    assert {row["file"] for row in rows[1:]} >= {"service_at_location.csv", "phones.csv"}
+    assert {row["caused_by"] for row in rows[1:]} == {"locations.csv:2"}
     assert Service.objects.count() == 1
     assert Location.objects.count() == 0
 
@@ -204,7 +211,7 @@ def test_validate_checks_references_against_the_directory(tmp_path: Path) -> Non
 
     out, _ = run("validate_hsds", str(package))
 
-    assert out.startswith("OK: 1 rows")
+    assert out.startswith("OK: 1 row in 1 table")
 
 
 def test_the_commonweal_console_command_maps_import_to_import_hsds(
@@ -216,3 +223,45 @@ def test_the_commonweal_console_command_maps_import_to_import_hsds(
     cli.main(["import", str(HSDS3_CSV), "--dry-run"])
 
     assert "Dry run: nothing was written." in capsys.readouterr().out
+
+
+def test_a_bad_id_is_listed_before_the_references_it_breaks(tmp_path: Path) -> None:
+    package = copy_package(tmp_path)
+    set_cell(package, "services.csv", "id", "zz148810-d857-441c-9679-408f346de14b")
+
+    out, error = fails("import_hsds", str(package))
+
+    problems = [line for line in out.splitlines()[1:] if line.strip()]
+    assert problems[0].startswith("services.csv, line 2, column id: 'zz148810")
+    assert "is not a UUID" in problems[0]
+    assert problems[1].startswith("attributes.csv, line 2, column link_id: no service has id")
+    assert problems[2].startswith("  and the same on 9 more rows (contacts.csv line 2, ")
+    assert len(problems) == 3
+    assert "11 problems found; nothing was imported" in str(error)
+
+
+def test_an_empty_file_or_folder_says_so(tmp_path: Path) -> None:
+    empty_file = tmp_path / "services.json"
+    empty_file.write_bytes(b"")
+    empty_folder = tmp_path / "export"
+    empty_folder.mkdir()
+    (empty_folder / "README.md").write_text("notes", encoding="utf-8")
+
+    file_out, file_error = fails("import_hsds", str(empty_file))
+    folder_out, _ = fails("import_hsds", str(empty_folder))
+
+    assert "services.json: file is empty" in file_out
+    assert "cannot tell" not in file_out
+    assert "(1 problem);" in str(file_error)
+    assert "export: folder has no data files" in folder_out
+
+
+def test_validate_counts_in_the_singular_and_plural(tmp_path: Path) -> None:
+    package = copy_package(tmp_path)
+    set_cell(package, "services.csv", "status", "open")
+
+    _, error = fails("validate_hsds", str(package))
+
+    assert str(error) == (
+        "21 rows checked (hsds): 1 problem found (and 10 more rows rejected as a result)."
+    )

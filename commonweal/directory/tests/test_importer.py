@@ -263,7 +263,7 @@ BAD_INPUTS = [
     ),
     (corrupt_time, "schedules.csv, line 2, column opens_at: '25:00' is not a time"),
     (corrupt_duplicate_id, "phones.csv, line 3, column id: duplicate id 1554f2e2"),
-    (corrupt_encoding, "organizations.csv, line 2: not valid UTF-8 (byte 0xe9"),
+    (corrupt_encoding, "organizations.csv, line 2, column description: not valid UTF-8 (byte 0xe9"),
     (corrupt_zip, "example.zip: not a readable zip archive (truncated or corrupt"),
     (corrupt_empty_file, "phones.csv: file is empty"),
 ]

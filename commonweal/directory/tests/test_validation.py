@@ -293,6 +293,30 @@ def test_it_rejects_rows_that_point_at_a_rejected_row_and_says_why() -> None:
     assert [r.table for r in result.rows["service"]] == ["service"]  # the service itself is fine
 
 
+def test_it_names_the_row_that_started_a_chain_of_rejections() -> None:
+    data = example()
+    first(data, "location").values["latitude"] = "north"
+
+    result = validate(data)
+
+    root = SourceRef("locations.csv", 2)
+    follow_ons = [i for i in result.issues if i.file != "locations.csv"]
+    assert [i.caused_by for i in result.issues if i.file == "locations.csv"] == [None]
+    assert follow_ons
+    # two steps down (phone -> contact -> location) still names the location
+    assert {i.caused_by for i in follow_ons} == {root}
+
+
+def test_a_row_with_a_problem_of_its_own_is_not_a_follow_on() -> None:
+    data = example()
+    first(data, "service").values["id"] = "not-a-uuid"
+
+    result = validate(data)
+
+    assert result.issues
+    assert all(i.caused_by is None for i in result.issues if "no service has id" in i.message)
+
+
 def test_it_rejects_children_of_a_rejected_parent_organization() -> None:
     parent, child, grandchild = (str(uuid.uuid4()) for _ in range(3))
     data = {

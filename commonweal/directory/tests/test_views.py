@@ -6,6 +6,15 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from commonweal.directory.models import (
+    Address,
+    Attribute,
+    Language,
+    Location,
+    Schedule,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from commonweal.directory.tests.listing_builder import Listings, add_service, build_listings
 
 CRISIS_LINES = (
@@ -266,3 +275,65 @@ def test_it_links_my_organization_only_for_listing_editors(
     assert link not in html(client.get(reverse("web:home")))
     client.force_login(partner_staff)
     assert link in html(client.get(reverse("web:home")))
+
+
+@pytest.mark.django_db
+def test_it_tells_same_named_branches_apart_by_address_on_my_organization(
+    client, listings, partner_staff, organization
+) -> None:
+    branch = add_service(organization, "Weekend Food Pantry")
+    other_place = Location.objects.create(organization=organization, name="South Hall")
+    Address.objects.create(location=other_place, address_1="9 SW 8th St", city="Homestead")
+    ServiceAtLocation.objects.create(service=branch, location=other_place)
+    client.force_login(partner_staff)
+    page = html(client.get(reverse("directory:my_organizations")))
+    assert page.count(">Weekend Food Pantry</a>") == 2
+    assert "100 NW 1st Ave, Miami" in page and "9 SW 8th St, Homestead" in page
+    # The table scrolls inside its own labelled region on a narrow screen, not the page.
+    region = page.index('class="table-scroll" role="region" tabindex="0"')
+    assert f'aria-labelledby="services-{organization.id}"' in page[region : region + 200]
+
+
+@pytest.mark.django_db
+def test_it_shows_each_category_name_once_on_a_service_page(client, listings) -> None:
+    # Open Eligibility files one category under two parents as two terms.
+    twin = TaxonomyTerm.objects.create(
+        taxonomy=listings.pantry.taxonomy, code="1128", name="Food Pantry", parent=listings.health
+    )
+    Attribute.objects.create(
+        link_id=listings.pantry_service.id, link_entity="service", taxonomy_term=twin
+    )
+    page = html(client.get(listings.pantry_service.get_absolute_url()))
+    categories = page.split('id="categories-title"', 1)[1].split("</section>", 1)[0]
+    assert categories.count(">Food Pantry</a>") == 1
+    assert reverse("directory:category_detail", args=[listings.pantry.id]) in categories
+
+
+@pytest.mark.django_db
+def test_it_hides_source_hours_text_that_only_repeats_the_parsed_hours(client, listings) -> None:
+    Schedule.objects.filter(service=listings.pantry_service).update(
+        description="9-5 weekdays, Sat 10-12:30"
+    )
+    page = html(client.get(listings.pantry_service.get_absolute_url()))
+    assert "9-5 weekdays" not in page
+    assert "9:00 am – 5:00 pm" in page
+    # Text on some rows only adds something, so it stays.
+    Schedule.objects.filter(service=listings.pantry_service, byday="SA").update(description="")
+    page = html(client.get(listings.pantry_service.get_absolute_url()))
+    assert "9-5 weekdays" in page
+
+
+@pytest.mark.django_db
+def test_it_names_languages_in_the_page_language(client, listings) -> None:
+    Language.objects.create(service=listings.pantry_service, name="Haitian Creole", code="ht")
+    Language.objects.create(service=listings.pantry_service, name="Mandarin", code="zh")
+    Language.objects.create(service=listings.pantry_service, name="Kreyol", code="")
+    url = listings.pantry_service.get_absolute_url()
+    english = html(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "English, Haitian Creole, Kreyol, Mandarin, Spanish" in english
+    spanish = html(client.get(url, HTTP_ACCEPT_LANGUAGE="es"))
+    languages = spanish.split('id="languages-title"', 1)[1].split("</section>", 1)[0]
+    assert "Criollo haitiano" in languages and "Inglés" in languages
+    # A stored name that is not the code's plain name keeps its detail.
+    assert "Mandarin" in languages and "Kreyol" in languages
+    assert "English" not in languages and "Spanish" not in languages

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from commonweal.accounts import audit
-from commonweal.directory import sources
+from commonweal.directory import issue_summary, sources
 from commonweal.directory.importer import ImportSummary, import_tabular
 from commonweal.directory.tabular import ImportFailed, ImportIssue
 from commonweal.directory.validation import TABLE_ORDER
@@ -25,16 +26,41 @@ def console_for(stream: Any) -> Console:
 
 
 def print_issues(console: Console, issues: list[ImportIssue]) -> None:
-    for issue in issues:
-        console.print(str(issue), markup=False)
+    """Root problems first, with the rows rejected because of each collapsed under it."""
+    for line in issue_summary.summary_lines(issues):
+        console.print(line, markup=False)
+
+
+def problems_found(issues: list[ImportIssue]) -> str:
+    """ "3 problems found" or "1 problem found (and 7 more rows rejected as a result)"."""
+    problems, dependents = issue_summary.counts(issues)
+    text = ngettext("{count} problem found", "{count} problems found", problems).format(
+        count=problems
+    )
+    if dependents:
+        text += " " + ngettext(
+            "(and {count} more row rejected as a result)",
+            "(and {count} more rows rejected as a result)",
+            dependents,
+        ).format(count=dependents)
+    return text
+
+
+def _caused_by(issue: ImportIssue) -> str:
+    ref = issue.caused_by
+    return "" if ref is None else f"{ref.file}:{ref.line}"
 
 
 def write_report(path: Path, issues: list[ImportIssue]) -> None:
+    """Every rejected row's problems, root problems first; `caused_by` names the row whose
+    own problem rejected a row that was fine in itself."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "line", "column", "reason"])
-        for issue in issues:
-            writer.writerow([issue.file, issue.line or "", issue.column or "", issue.message])
+        writer.writerow(["file", "line", "column", "reason", "caused_by"])
+        for issue in issue_summary.ordered_issues(issues):
+            writer.writerow(
+                [issue.file, issue.line or "", issue.column or "", issue.message, _caused_by(issue)]
+            )
 
 
 def default_report_path(source: Path) -> Path:
@@ -115,10 +141,13 @@ class Command(BaseCommand):
             print_issues(out, exc.issues)
             if report:
                 write_report(report, exc.issues)
+            count = len(exc.issues)
             raise CommandError(
-                _("{path} could not be read ({count} problems); nothing was imported.").format(
-                    path=path, count=len(exc.issues)
-                ),
+                ngettext(
+                    "{path} could not be read ({count} problem); nothing was imported.",
+                    "{path} could not be read ({count} problems); nothing was imported.",
+                    count,
+                ).format(path=path, count=count),
                 returncode=1,
             ) from None
 
@@ -154,9 +183,9 @@ class Command(BaseCommand):
                 )
             raise CommandError(
                 _(
-                    "{count} problems found; nothing was imported. Fix them, or use --skip-invalid "
+                    "{problems}; nothing was imported. Fix them, or use --skip-invalid "
                     "to import the valid rows."
-                ).format(count=len(exc.issues)),
+                ).format(problems=problems_found(exc.issues)),
                 returncode=1,
             ) from None
 

@@ -9,10 +9,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonweal.directory import sources
 from commonweal.directory.importer import existing_ids
-from commonweal.directory.management.commands.import_hsds import console_for, print_issues
+from commonweal.directory.management.commands.import_hsds import (
+    console_for,
+    print_issues,
+    problems_found,
+)
 from commonweal.directory.tabular import ImportFailed, ImportIssue, TabularData
 from commonweal.directory.validation import validate
 
@@ -24,6 +29,10 @@ def schema_checker() -> Callable[[TabularData], list[ImportIssue]] | None:
     except ModuleNotFoundError:
         return None
     return getattr(module, "validate_tabular", None)
+
+
+def _rows(count: int) -> str:
+    return ngettext("{count} row", "{count} rows", count).format(count=count)
 
 
 class Command(BaseCommand):
@@ -49,10 +58,13 @@ class Command(BaseCommand):
             data = sources.read(path, fmt)
         except ImportFailed as exc:
             print_issues(out, exc.issues)
+            count = len(exc.issues)
             raise CommandError(
-                _("{path} could not be read ({count} problems).").format(
-                    path=path, count=len(exc.issues)
-                ),
+                ngettext(
+                    "{path} could not be read ({count} problem).",
+                    "{path} could not be read ({count} problems).",
+                    count,
+                ).format(path=path, count=count),
                 returncode=1,
             ) from None
 
@@ -68,14 +80,15 @@ class Command(BaseCommand):
         if issues:
             print_issues(out, issues)
             raise CommandError(
-                _("{count} problems in {rows} rows ({fmt}).").format(
-                    count=len(issues), rows=rows, fmt=fmt
+                _("{rows} checked ({fmt}): {problems}.").format(
+                    problems=problems_found(issues), rows=_rows(rows), fmt=fmt
                 ),
                 returncode=1,
             )
+        tables = ngettext("{count} table", "{count} tables", len(data)).format(count=len(data))
         out.print(
-            _("OK: {rows} rows in {tables} tables ({fmt}), no problems found.").format(
-                rows=rows, tables=len(data), fmt=fmt
+            _("OK: {rows} in {tables} ({fmt}), no problems found.").format(
+                rows=_rows(rows), tables=tables, fmt=fmt
             ),
             markup=False,
         )
