@@ -268,6 +268,24 @@ def _apply(
     return changed
 
 
+def _update_logged(row: models.Model, values: Mapping[str, Any], *, by: Any) -> bool:
+    """Set the fields of `row` that differ from `values`, one metadata row each; save."""
+    updates = {f: v for f, v in values.items() if getattr(row, f) != v}
+    for field, value in updates.items():
+        _log(
+            row,
+            action="update",
+            field=field,
+            previous=getattr(row, field),
+            replacement=value,
+            by=by,
+        )
+        setattr(row, field, value)
+    if updates:
+        row.save(update_fields=list(updates))
+    return bool(updates)
+
+
 def _touch(service: Service) -> None:
     service.last_modified = timezone.now()
     service.save(update_fields=["last_modified"])
@@ -404,22 +422,7 @@ def set_phones(
             _log_created(row, PHONE_FIELDS, by=by)
             changed = True
             continue
-        row = existing[phone.id]
-        updates = {
-            f: getattr(phone, f) for f in PHONE_FIELDS if getattr(row, f) != getattr(phone, f)
-        }
-        if updates:
-            for field, new in updates.items():
-                _log(
-                    row,
-                    action="update",
-                    field=field,
-                    previous=getattr(row, field),
-                    replacement=new,
-                    by=by,
-                )
-                setattr(row, field, new)
-            row.save(update_fields=list(updates))
+        if _update_logged(existing[phone.id], {f: getattr(phone, f) for f in PHONE_FIELDS}, by=by):
             changed = True
     if changed:
         _touch(service)
@@ -515,24 +518,16 @@ def set_weekly_hours(
             continue
         unmatched_rows.remove(same_days)
         to_add.remove(period)
-        new_values = {
-            "opens_at": period.opens_at,
-            "closes_at": period.closes_at,
-            "freq": "WEEKLY",
-            "description": "",
-        }
-        updates = {f: v for f, v in new_values.items() if getattr(same_days, f) != v}
-        for field, value in updates.items():
-            _log(
-                same_days,
-                action="update",
-                field=field,
-                previous=getattr(same_days, field),
-                replacement=value,
-                by=by,
-            )
-            setattr(same_days, field, value)
-        same_days.save(update_fields=list(updates))
+        _update_logged(
+            same_days,
+            {
+                "opens_at": period.opens_at,
+                "closes_at": period.closes_at,
+                "freq": "WEEKLY",
+                "description": "",
+            },
+            by=by,
+        )
         changed = True
     for row in unmatched_rows:
         _log_deleted(row, SCHEDULE_FIELDS, by=by)
