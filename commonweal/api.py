@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from commonweal.accounts.api import router as accounts_router
 from commonweal.directory.hsda import build_hsda_api
+from commonweal.directory.search_api import router as search_router
+from commonweal.screening.api import router as screening_router
 
 api_v1 = NinjaAPI(
     title="commonweal API",
@@ -15,5 +17,7 @@ api_v1 = NinjaAPI(
     "`Authorization: Bearer <token>` (create one on your account page).",
 )
 api_v1.add_router("/accounts/", accounts_router)
+api_v1.add_router("/search", search_router)
+api_v1.add_router("/screenings/", screening_router)
 
 api_hsda = build_hsda_api()

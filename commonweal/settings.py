@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "commonweal.accounts",
     "commonweal.directory",
+    "commonweal.referrals",
+    "commonweal.screening",
     "commonweal.web",
 ]
 

@@ -7,6 +7,8 @@ from commonweal.api import api_hsda, api_v1
 urlpatterns = [
     path("", include("commonweal.web.urls")),
     path("", include("commonweal.directory.urls")),
+    path("people/", include("commonweal.referrals.urls")),
+    path("screening/", include("commonweal.screening.urls")),
     path("accounts/", include("commonweal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

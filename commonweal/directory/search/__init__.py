@@ -1,0 +1,1 @@
+"""Finding help: query understanding, ranking and filters over the directory."""

@@ -1,0 +1,7 @@
+"""/api/v1/search: the resident search as JSON, open to anonymous callers."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["search"])

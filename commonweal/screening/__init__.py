@@ -1,0 +1,1 @@
+"""Screening: validated questionnaires as data, scoring, and the crisis safety protocol."""
