@@ -7,7 +7,10 @@ than by django-ninja so that each bad one gets a 400 naming it, in one JSON shap
 {"detail": "...", "parameter": "..."}; an unknown or malformed id is a 404.
 
 Readings of the document where it is terse:
-- `search` is a case-insensitive match on names and descriptions (real search comes later).
+- `search` is the resident search (`search.engine`): the same query understanding and
+  ranking, best match first, among active services (at most the engine's candidate
+  limit, 500 per source); the other filters narrow it as usual (and then, as they are
+  conditions on locations, services without a location are left out).
 - `minimal` keeps `name` and `status` beside `id` and `last_modified`, since the list
   schema the document gives for /services requires them; its page size defaults to
   every service ("aim to return all services within one call").
@@ -15,7 +18,9 @@ Readings of the document where it is terse:
   as terms that are not children: top-level terms, without a parent.
 - `postcode` alone matches service_at_locations whose service area names the postcode
   or whose location's address has it; with `proximity` (metres), those whose location
-  lies within that distance of the postcode's centroid, nearest first.
+  lies within that distance of the postcode's centroid, ranked by the search engine
+  (with `search`: best match first, nearest first among equally good ones; without:
+  nearest first).
 - `format=ndjson` streams every matching record, one JSON document per line, unpaged.
 """
 
@@ -64,7 +69,6 @@ MAX_MINIMAL_PER_PAGE = 10_000
 # The farthest `proximity` (metres) a search may ask for: a wide metro area.
 MAX_PROXIMITY_M = 200_000
 EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_DEGREE = 111_320.0
 NDJSON = "application/x-ndjson"
 
 
@@ -421,27 +425,6 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _within(
-    queryset: QuerySet[ServiceAtLocation], centre: tuple[float, float], metres: float
-) -> list[uuid.UUID]:
-    """Ids of the service_at_locations in `queryset` within `metres` of `centre`, nearest
-    first: a bounding box in SQL, then the exact distance for the few inside it."""
-    lat, lon = centre
-    dlat = metres / METRES_PER_DEGREE
-    box = Q(location__latitude__gte=lat - dlat, location__latitude__lte=lat + dlat)
-    cos_lat = math.cos(math.radians(min(89.9, abs(lat) + dlat)))
-    dlon = metres / (METRES_PER_DEGREE * cos_lat) if cos_lat > 0 else 360.0
-    if dlon < 180:
-        # Near the antimeridian the box wraps; then longitude is left to the exact check.
-        if -180 <= lon - dlon and lon + dlon <= 180:
-            box &= Q(location__longitude__gte=lon - dlon, location__longitude__lte=lon + dlon)
-    candidates = queryset.filter(box, location__longitude__isnull=False).values_list(
-        "id", "location__latitude", "location__longitude"
-    )
-    near = [(distance_m(lat, lon, la, lo), str(i), i) for i, la, lo in candidates]
-    return [i for d, _, i in sorted(near) if d <= metres]
-
-
 # --- views ------------------------------------------------------------------------------
 
 
@@ -487,14 +470,42 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(openapi_document(request.build_absolute_uri("./").rstrip("/")))
 
 
+def _ranked_service_ids(params: Params, text: str) -> list[uuid.UUID]:
+    from commonweal.directory.search import engine
+    from commonweal.directory.search.types import SearchRequest
+
+    extra = _service_filters(params, prefix="service__", search=False)
+    return [c.service_id for c in engine.ranked(SearchRequest(q=text), extra=extra)]
+
+
+def _ranked_sal_ids(
+    text: str, extra: Q, centre: tuple[float, float] | None = None, metres: float | None = None
+) -> list[uuid.UUID]:
+    from commonweal.directory.search import engine
+    from commonweal.directory.search.types import SearchRequest
+
+    request = SearchRequest(q=text)
+    if centre is not None and metres is not None:
+        # At least a metre: a radius of 0 would read as "the usual distance".
+        request = SearchRequest(
+            q=text, lat=centre[0], lon=centre[1], radius_km=max(metres, 1.0) / 1000
+        )
+    candidates = engine.ranked(request, extra=extra, one_per_service=False)
+    return [c.service_at_location_id for c in candidates]
+
+
 @_handles_errors
 def list_services(request: HttpRequest) -> HttpResponse:
     params = Params(request)
-    ids = (
-        Service.objects.filter(_service_filters(params))
-        .order_by("name", "id")
-        .values_list("id", flat=True)
-    )
+    ids: QuerySet | list[uuid.UUID]
+    if text := params.search():
+        ids = _ranked_service_ids(params, text)
+    else:
+        ids = (
+            Service.objects.filter(_service_filters(params))
+            .order_by("name", "id")
+            .values_list("id", flat=True)
+        )
     minimal, full = (
         params.boolean("minimal"),
         params.boolean("full"),
@@ -546,26 +557,25 @@ def get_organization(request: HttpRequest, id: str) -> HttpResponse:
 def list_service_at_locations(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     query = _service_filters(params, prefix="service__", search=False)
-    if search := params.search():
-        # The location's name too: searches for a service at a location are often by place.
-        query &= _text_match(
-            search,
-            "service__name",
-            "service__alternate_name",
-            "service__description",
-            "location__name",
-        )
-    queryset = ServiceAtLocation.objects.filter(query)
+    search = params.search()
     postcode, metres = _postcode(params), _proximity(params)
     render = _service_at_locations_full if params.boolean("full") else _service_at_locations_list
     if metres is not None:
         if postcode is None:
             raise BadParameter("proximity", _("proximity needs a postcode to measure from"))
         centre = postcode_centroid(postcode)
-        return _listing(params, [] if centre is None else _within(queryset, centre, metres), render)
+        if centre is None:
+            return _listing(params, [], render)
+        return _listing(params, _ranked_sal_ids(search, query, centre, metres), render)
     if postcode is not None:
-        queryset = queryset.filter(_postcode_matches(postcode))
-    ids = queryset.order_by("service__name", "id").values_list("id", flat=True)
+        query &= _postcode_matches(postcode)
+    if search:
+        return _listing(params, _ranked_sal_ids(search, query), render)
+    ids = (
+        ServiceAtLocation.objects.filter(query)
+        .order_by("service__name", "id")
+        .values_list("id", flat=True)
+    )
     return _listing(params, ids, render)
 
 

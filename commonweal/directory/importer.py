@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 
 from commonweal.directory.models import Metadata
+from commonweal.directory.search import index as search_index
 from commonweal.directory.tabular import ImportFailed, ImportIssue, TabularData
 from commonweal.directory.validation import MODELS, TABLE_ORDER, CheckedRow, table_rules, validate
 
@@ -150,6 +151,8 @@ def import_tabular(
             done += len(rows)
             if progress is not None:
                 progress(table, done, total_rows)
+        # Rebuild the search documents the writes above marked (same transaction).
+        search_index.refresh()
         if dry_run:
             transaction.set_rollback(True)
     summary.seconds = time.monotonic() - started

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 CASCADE = models.CASCADE
 
@@ -526,3 +527,40 @@ class SavedService(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saved {self.service_id}"
+
+
+class ServiceIntake(models.Model):
+    """Whether a service takes new clients now, and how long people wait (not part of HSDS).
+
+    Partner staff keep it current on the service's edit pages; search filters on
+    `accepting_new_clients` and referrals read it. One row per service, optional: no row
+    means nobody has said ("unknown").
+    """
+
+    YES, NO, UNKNOWN = "yes", "no", "unknown"
+    ANSWERS = [
+        (YES, pgettext_lazy("intake answer", "Yes")),
+        (NO, pgettext_lazy("intake answer", "No")),
+        (UNKNOWN, pgettext_lazy("intake answer", "Not known")),
+    ]
+
+    id = models.UUIDField(primary_key=True, default=_uuid, editable=False)
+    service = models.OneToOneField(Service, on_delete=CASCADE, related_name="intake")
+    accepting_new_clients = models.CharField(max_length=8, choices=ANSWERS, default=UNKNOWN)
+    waitlist = models.CharField(max_length=200, blank=True)
+    typical_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    accepting_referrals = models.CharField(max_length=8, choices=ANSWERS, default=UNKNOWN)
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["accepting_new_clients"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: new clients {self.accepting_new_clients}"

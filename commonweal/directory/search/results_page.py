@@ -1,0 +1,199 @@
+"""What the search page shows for an engine response: cards, pages, ways out of a dead end.
+
+The engine answers with ranked hits (`types.Hit`); a card also shows a phone to call, the
+address, languages and cost, read here for the page's hits only in a few queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from commonweal.directory import language_names
+from commonweal.directory.models import Address, Phone, Service, ServiceAtLocation
+from commonweal.directory.search.request_form import (
+    KM_PER_MILE,
+    at_page,
+    to_query,
+    without_filters,
+)
+from commonweal.directory.search.types import (
+    DEFAULT_PER_PAGE,
+    CrisisLevel,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+)
+
+# Fewer results than this also show the ways to widen the search, 211 and crisis lines.
+FEW_RESULTS = 3
+COST_WORDS = 12
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """One result: the engine's hit plus what a person needs to act on it.
+
+    Names `service`, `phone` and `address` match `browse.ServiceSummary`, so the shared
+    `_service_card.html` shows either."""
+
+    hit: Hit
+    service: Service
+    phone: Phone | None
+    address: Address | None
+    languages: tuple[str, ...]
+    cost: str
+
+    @property
+    def why(self) -> str:
+        return " · ".join(self.hit.why)
+
+    @property
+    def distance_miles(self) -> float | None:
+        km = self.hit.distance_km
+        return None if km is None else km / KM_PER_MILE
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class ResultsPage:
+    response: SearchResponse
+    cards: list[ResultCard]
+    num_pages: int
+    previous_url: str = ""
+    next_url: str = ""
+    suggestions: list[Link] = field(default_factory=list)
+    clear_filters_url: str = ""
+    share_url: str = ""
+
+    @property
+    def few(self) -> bool:
+        return self.response.total < FEW_RESULTS
+
+    @property
+    def emergency(self) -> bool:
+        return self.response.crisis == CrisisLevel.EMERGENCY
+
+    @property
+    def crisis_topic(self) -> bool:
+        return self.response.crisis == CrisisLevel.TOPIC
+
+    @property
+    def radius_miles(self) -> float | None:
+        km = self.response.interpretation.radius_km
+        if km is None:
+            return None
+        # 16 km reads "10 miles", not "9.9 miles"; short distances keep a decimal.
+        miles = km / KM_PER_MILE
+        return float(round(miles)) if miles >= 2 else round(miles, 1)
+
+    @property
+    def showing_words(self) -> str:
+        return " ".join(self.response.interpretation.terms)
+
+
+def search_url(request: SearchRequest) -> str:
+    query = to_query(request)
+    base = reverse("directory:search")
+    return f"{base}?{query}" if query else base
+
+
+def build(response: SearchResponse) -> ResultsPage:
+    request = response.request
+    per_page = max(request.per_page, 1)
+    num_pages = max(1, -(-response.total // per_page))
+    page = response.page
+    has_filters = without_filters(request) != replace(request, page=1, per_page=DEFAULT_PER_PAGE)
+    return ResultsPage(
+        response=response,
+        cards=cards(response.hits),
+        num_pages=num_pages,
+        previous_url=search_url(at_page(request, page - 1)) if page > 1 else "",
+        next_url=search_url(at_page(request, page + 1)) if page < num_pages else "",
+        suggestions=[Link(s.label, search_url(s.request)) for s in response.suggestions],
+        clear_filters_url=search_url(without_filters(request)) if has_filters else "",
+        share_url=search_url(request),
+    )
+
+
+def cards(hits: Iterable[Hit]) -> list[ResultCard]:
+    """Cards for the hits, in the engine's order, with a few queries for all of them."""
+    hits = list(hits)
+    services = {
+        s.id: s
+        for s in Service.objects.filter(id__in=[h.service_id for h in hits])
+        .select_related("organization")
+        .prefetch_related(
+            "phones",
+            "languages",
+            "cost_options",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses", "location__phones"
+                ),
+            ),
+        )
+    }
+    result = []
+    for hit in hits:
+        service = services.get(hit.service_id)
+        if service is None:  # deleted between ranking and reading: drop, never fail
+            continue
+        phone, address = _contact(service, hit.service_at_location_id)
+        result.append(
+            ResultCard(
+                hit=hit,
+                service=service,
+                phone=phone,
+                address=address,
+                languages=_languages(service),
+                cost=_cost(service),
+            )
+        )
+    return result
+
+
+def _contact(service: Service, sal_id: uuid.UUID | None) -> tuple[Phone | None, Address | None]:
+    """The phone and address of the location the engine chose (its nearest), else any."""
+    sals = sorted(service.service_at_locations.all(), key=lambda sal: sal.id != sal_id)
+    phones = list(service.phones.all())
+    address = None
+    for sal in sals:
+        phones.extend(sal.location.phones.all())
+        if address is None:
+            addresses = sorted(
+                sal.location.addresses.all(), key=lambda a: a.address_type != "physical"
+            )
+            address = addresses[0] if addresses else None
+    return (phones[0] if phones else None), address
+
+
+def _languages(service: Service) -> tuple[str, ...]:
+    names = {
+        language_names.display_name(name=lang.name, code=lang.code)
+        for lang in service.languages.all()
+    } - {""}
+    return tuple(sorted(names))
+
+
+def _cost(service: Service) -> str:
+    options = list(service.cost_options.all())
+    if any(
+        (o.amount is not None and o.amount == 0) or o.option.strip().lower() == "free"
+        for o in options
+    ):
+        return _("Free")
+    text = " ".join((service.fees_description or service.fees or "").split())
+    return Truncator(text).words(COST_WORDS) if text else ""
