@@ -1,4 +1,4 @@
-"""Forms for the directory pages: the keyword box and the partner editing pages.
+"""Forms for the directory pages: the partner editing pages (and the search form's import).
 
 Forms only parse input; `editing.py` validates the domain rules and writes.
 """
@@ -13,9 +13,13 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from commonweal.directory import editing
-from commonweal.directory.browse import MAX_QUERY_LENGTH
 from commonweal.directory.hours import DAY_CODES
 from commonweal.directory.models import Organization, Service
+
+# The search form lives with the search code; imported here for the pages that show it.
+from commonweal.directory.search.request_form import SearchForm
+
+__all__ = ["SearchForm"]  # re-exported for commonweal.web
 
 # Languages offered as tick boxes: Miami-Dade's most spoken, then other common US ones.
 # Names are stored in English (the directory data's language) and shown translated.
@@ -61,15 +65,6 @@ assert [code for code, _label in DAY_CHOICES] == list(DAY_CODES)
 
 # Time boxes are <input type="time"> (HH:MM); browsers without it let people type.
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("What do you need help with?"),
-        max_length=MAX_QUERY_LENGTH,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
 
 
 def _text(

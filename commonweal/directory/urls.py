@@ -1,11 +1,18 @@
 from django.urls import path
 
-from commonweal.directory import views
+from commonweal.directory import client_list_views, views
 
 app_name = "directory"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    path("my-list/", client_list_views.my_list, name="my_list"),
+    path("my-list/print/", client_list_views.print_list, name="my_list_print"),
+    path("my-list/clear/", client_list_views.clear, name="my_list_clear"),
+    path("my-list/send/text/", client_list_views.send_text, name="my_list_send_text"),
+    path("my-list/send/email/", client_list_views.send_email, name="my_list_send_email"),
+    path("my-list/add/<uuid:service_id>/", client_list_views.add, name="my_list_add"),
+    path("my-list/remove/<uuid:service_id>/", client_list_views.remove, name="my_list_remove"),
     path("categories/", views.category_index, name="category_index"),
     path("categories/<uuid:term_id>/", views.category_detail, name="category_detail"),
     path("services/<uuid:service_id>/", views.service_detail, name="service_detail"),
@@ -27,6 +34,11 @@ urlpatterns = [
         "services/<uuid:service_id>/edit/languages/",
         views.service_edit_languages,
         name="service_edit_languages",
+    ),
+    path(
+        "services/<uuid:service_id>/edit/intake/",
+        views.service_edit_intake,
+        name="service_edit_intake",
     ),
     path(
         "organizations/<uuid:organization_id>/",

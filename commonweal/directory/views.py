@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from commonweal.directory import browse, editing, hours, language_names, saved
+from commonweal.directory import browse, client_list, editing, hours, intake, language_names, saved
 from commonweal.directory.forms import (
     HoursFormSet,
     LanguagesForm,
@@ -31,6 +31,7 @@ from commonweal.directory.forms import (
     SearchForm,
     ServiceForm,
 )
+from commonweal.directory.intake_form import IntakeForm
 from commonweal.directory.models import (
     Location,
     Organization,
@@ -44,9 +45,12 @@ from commonweal.directory.permissions import (
     can_edit_some_listing,
     own_organizations,
 )
-from commonweal.lib.crisis import signals_self_harm
+from commonweal.directory.search import results_page
+from commonweal.directory.search.types import CrisisLevel, SearchRequest, SearchResponse
 
 PAGE_SIZE = 20
+# Words read for crisis signals when the search form has errors (a 10,000-character query).
+MAX_CRISIS_TEXT = 2000
 
 
 def _page(
@@ -56,25 +60,53 @@ def _page(
     return page, browse.summarise(page.object_list)
 
 
+def _run_search(search_request: SearchRequest) -> SearchResponse:
+    # Imported when first used: the engine loads its vocabulary and index helpers.
+    from commonweal.directory.search import engine
+
+    return engine.search(search_request)
+
+
+def _crisis_of(text: str) -> CrisisLevel:
+    """The crisis level of words the engine did not read (a form with errors)."""
+    from commonweal.directory.search import engine
+
+    return engine.crisis_level(text[:MAX_CRISIS_TEXT])
+
+
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    form = SearchForm(request.GET or None)
+    results = None
+    crisis = CrisisLevel.NONE
+    if form.is_bound:
+        if form.is_valid():
+            if form.has_search():
+                response = _run_search(form.to_request())
+                results = results_page.build(response)
+                crisis = response.crisis
+        else:
+            crisis = _crisis_of(request.GET.get("q", ""))
+    htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
     context: dict[str, Any] = {
         "form": form,
-        "query": query,
-        "crisis_first": signals_self_harm(query),
+        "query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+        "results": results,
+        "crisis": crisis,
+        "htmx": htmx,
+        "list_ids": set(client_list.service_ids(request.session)),
+        "list_next": request.get_full_path(),
+        "clear_filters_url": results.clear_filters_url if results else "",
     }
-    if query:
-        page, results = _page(request, browse.with_summary(browse.keyword_match(query)))
-        context.update(page=page, results=results)
-    template = (
-        "directory/_results.html"
-        if request.headers.get("HX-Request")
-        and not request.headers.get("HX-History-Restore-Request")
-        else "directory/search.html"
+    response = render(
+        request, "directory/_results.html" if htmx else "directory/search.html", context
     )
-    return render(request, template, context)
+    if htmx and results is not None:
+        # The address bar shows the tidy, shareable form of the search.
+        response["HX-Push-Url"] = results.share_url
+    return response
 
 
 def category_detail(request: HttpRequest, term_id: str) -> HttpResponse:
@@ -478,3 +510,28 @@ def service_edit_languages(request: HttpRequest, service_id: str) -> HttpRespons
 
 def category_index(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/category_index.html", {"categories": browse.top_categories()})
+
+
+@login_required
+def service_edit_intake(request: HttpRequest, service_id: str) -> HttpResponse:
+    """Partner staff say whether the service takes new clients and referrals, and the wait."""
+    service = _editable_service(request, service_id)
+    if request.method == "POST":
+        form = IntakeForm.for_values(intake.current(service), request.POST)
+        if form.is_valid():
+            try:
+                changed = intake.set_intake(
+                    service, by=request.user, values=form.as_input(), request=request
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _saved(request, changed)
+                return redirect(service)
+    else:
+        form = IntakeForm.for_values(intake.current(service))
+    return render(
+        request,
+        "directory/service_edit_intake.html",
+        {"service": service, "form": form, "section": "intake"},
+    )
