@@ -17,6 +17,7 @@ COMMANDS = {
     "export": ("export_hsds", "Export the directory as an HSDS 3.0 datapackage and HSDS JSON."),
     "validate": ("validate_hsds", "Check an HSDS datapackage or JSON file without importing it."),
     "createadmin": ("create_admin", "Create a superuser (coalition administrator)."),
+    "check-instruments": ("check_instruments", "Check screening instrument definitions."),
 }
 
 USAGE = (

@@ -238,6 +238,9 @@ SITE_NAME = os.environ.get("SITE_NAME", "commonweal")
 # Requests per address that an anonymous caller may make to the public HSDA API.
 HSDA_ANON_RATE = os.environ.get("HSDA_ANON_RATE", "100000/min" if TESTING else "300/min")
 
+# A folder of local questionnaire definitions (JSON) added beside the bundled instruments.
+COMMONWEAL_INSTRUMENTS_DIR = os.environ.get("COMMONWEAL_INSTRUMENTS_DIR") or None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

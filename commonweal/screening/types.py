@@ -21,6 +21,7 @@ class Score:
     band: str | None  # e.g. "moderate" for PHQ-9 10–14; None where the instrument has none
     positive: bool  # a positive screen by the instrument's published rule
     need_categories: tuple[str, ...] = ()  # Open Eligibility codes of services that help
+    domain: str = ""  # the need it screens for, e.g. "food", "depression" (positive_domains)
 
 
 @dataclass(frozen=True)
