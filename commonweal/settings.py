@@ -241,6 +241,24 @@ HSDA_ANON_RATE = os.environ.get("HSDA_ANON_RATE", "100000/min" if TESTING else "
 # A folder of local questionnaire definitions (JSON) added beside the bundled instruments.
 COMMONWEAL_INSTRUMENTS_DIR = os.environ.get("COMMONWEAL_INSTRUMENTS_DIR") or None
 
+# Texting a list of services to a client (commonweal/lib/sms.py): "console" (masked, the
+# default in DEBUG and tests), "file", "twilio", or "" (off: the pages do not offer it).
+COMMONWEAL_SMS_BACKEND = os.environ.get(
+    "COMMONWEAL_SMS_BACKEND", "console" if DEBUG or TESTING else ""
+)
+COMMONWEAL_SMS_FILE_PATH = os.environ.get("COMMONWEAL_SMS_FILE_PATH", str(DATA_DIR / "sms"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+
+# Semantic matching fused with the text rank: needs `pip install commonweal[semantic]`.
+# Off by default: on the labelled set it lowers Spanish relevance (benchmarks/RESULTS.md).
+COMMONWEAL_SEMANTIC_SEARCH = env_bool("COMMONWEAL_SEMANTIC_SEARCH", False)
+
+# Hours within which a navigator must follow up a screening that started the safety protocol.
+COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW_UP_HOURS", "24"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -95,6 +95,13 @@ class AddressInline(DirectoryInline):
     )
 
 
+class ServiceIntakeInline(SuperuserOnly, admin.StackedInline):
+    # Not HSDS: whether the service takes new clients and referrals, kept by its partner.
+    model = m.ServiceIntake
+    extra = 0
+    raw_id_fields = ("updated_by",)
+
+
 class OrganizationIdentifierInline(DirectoryInline):
     model = m.OrganizationIdentifier
     fields = ("identifier_scheme", "identifier_type", "identifier")
@@ -124,6 +131,7 @@ class ServiceAdmin(DirectoryAdmin):
         LanguageInline,
         CostOptionInline,
         RequiredDocumentInline,
+        ServiceIntakeInline,
     ]
 
 

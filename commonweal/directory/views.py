@@ -37,6 +37,7 @@ from commonweal.directory.models import (
     Organization,
     Service,
     ServiceAtLocation,
+    ServiceIntake,
 )
 from commonweal.directory.permissions import (
     can_edit_any_listing,
@@ -90,9 +91,12 @@ def search(request: HttpRequest) -> HttpResponse:
     htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
+    query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
     context: dict[str, Any] = {
         "form": form,
-        "query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+        "query": query,
+        # One title for the page and for htmx, which swaps it in as results change.
+        "page_title": _("Results for “%(query)s”") % {"query": query} if query else _("Search"),
         "results": results,
         "crisis": crisis,
         "htmx": htmx,
@@ -209,6 +213,7 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
             "can_edit": can_edit_service(request.user, service),
             "is_listed": service.status not in browse.HIDDEN_STATUSES,
             "is_saved": saved.is_saved(user=request.user, service=service),
+            "intake": ServiceIntake.objects.filter(service=service).first(),
         },
     )
 

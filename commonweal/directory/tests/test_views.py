@@ -13,6 +13,7 @@ from commonweal.directory.models import (
     Location,
     Schedule,
     ServiceAtLocation,
+    ServiceIntake,
     TaxonomyTerm,
 )
 from commonweal.directory.tests.listing_builder import Listings, add_service, build_listings
@@ -170,6 +171,25 @@ def test_it_shows_every_part_of_a_service(client, listings) -> None:
     assert 'href="mailto:help@northside-food.example.org"' in page
     assert "Last updated" in page
     assert "BD-1800" not in page  # licensed source codes are not shown as categories
+
+
+@pytest.mark.django_db
+def test_it_shows_whether_a_service_takes_new_clients_once_its_partner_has_said(
+    client, listings
+) -> None:
+    service = listings.pantry_service
+    assert "Taking new clients" not in html(client.get(service.get_absolute_url()))
+    ServiceIntake.objects.create(
+        service=service,
+        accepting_new_clients=ServiceIntake.NO,
+        waitlist="About three weeks",
+        typical_response_days=2,
+    )
+    page = html(client.get(service.get_absolute_url()))
+    assert "Not accepting new clients right now" in page
+    assert "About three weeks" in page
+    assert "Usually replies within 2 days" in page
+    assert "referrals" not in page.split("Taking new clients")[1].split("</section>")[0]
 
 
 @pytest.mark.django_db

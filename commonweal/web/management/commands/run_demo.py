@@ -65,6 +65,14 @@ class Command(BaseCommand):
             logins = create_demo_users(partner_organization=partner, other_organization=other)
         except DemoUsersRefused as error:
             raise CommandError(str(error)) from None
+        from commonweal.screening.demo import DemoRefused, create_demo_people
+
+        try:
+            # Fictional people on the demo navigator's care team, so People and Check-ups
+            # have something to show; a second run adds nothing.
+            create_demo_people(navigator=User.objects.get(username="navigator", is_demo=True))
+        except (DemoRefused, User.DoesNotExist) as error:
+            raise CommandError(f"Demo people could not be created: {error}") from None
         host, port = options["host"], options["port"]
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
