@@ -21,6 +21,22 @@ def shared_data_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language and leaves none active.
+
+    LocaleMiddleware activates a request's language in the test's own thread and nothing
+    resets it, so one Spanish request would otherwise make a later test (in the same
+    worker) see Spanish labels from code it calls directly.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def organization(db):
     from commonweal.directory.models import Organization
