@@ -170,6 +170,7 @@ def instrument_detail(request: HttpRequest, code: str, language: str = "en"):
 # and write permission-checked and audit-logged. A person outside the caller's care team
 # answers 404 — the same as one that does not exist — so ids cannot be probed.
 
+import re  # noqa: E402
 import uuid  # noqa: E402
 
 from commonweal.accounts.api_auth import api_auth  # noqa: E402
@@ -269,11 +270,24 @@ def person_screenings(request: HttpRequest, person_id: uuid.UUID):
     return Status(200, [stored_json(request, s) for s in screenings])
 
 
+# A BCP 47 tag as FHIR's `language` carries it ("en", "es-US"); anything else is refused
+# rather than stored (and NUL would not even fit a PostgreSQL column).
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
+LANGUAGE_ERROR = 'language: a language code such as "en" or "es-US"'
+
+
+def _language_ok(language: Any) -> bool:
+    return isinstance(language, str) and len(language) <= 16 and bool(LANGUAGE_RE.match(language))
+
+
 def _parse_stored(data: Any) -> tuple[instruments.Instrument, dict[str, Any], str]:
     """(instrument, answers, language) from a FHIR QuestionnaireResponse or the plain shape."""
     if isinstance(data, dict) and "resourceType" in data:
+        language = data.get("language") or "en"
+        if not _language_ok(language):
+            raise fhir.InvalidResponse([LANGUAGE_ERROR])
         instrument, answers = fhir.parse_questionnaire_response(data)
-        return instrument, answers, str(data.get("language") or "en")[:16]
+        return instrument, answers, language
     if not isinstance(data, dict):
         raise fhir.InvalidResponse(["the body must be a JSON object"])
     code = data.get("instrument")
@@ -284,8 +298,8 @@ def _parse_stored(data: Any) -> tuple[instruments.Instrument, dict[str, Any], st
         errors.append('instrument: the instrument\'s code is required, e.g. "phq-9"')
     if not isinstance(answers, dict):
         errors.append("answers: an object mapping each item's linkId to its answer is required")
-    if not isinstance(language, str) or len(language) > 16:
-        errors.append('language: a language code such as "en"')
+    if not _language_ok(language):
+        errors.append(LANGUAGE_ERROR)
     unknown = set(data) - {"instrument", "answers", "language"}
     if unknown:
         errors.append(f"unexpected fields: {', '.join(sorted(unknown))}")
@@ -320,11 +334,12 @@ def submit_screening(request: HttpRequest, person_id: uuid.UUID):
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return Status(400, {"detail": f"the body is not valid JSON: {error}", "errors": []})
     key = request.META.get(IDEMPOTENCY_HEADER) or None
-    if key is not None and not 0 < len(key) <= recording.MAX_KEY_LENGTH:
+    if key is not None and not (0 < len(key) <= recording.MAX_KEY_LENGTH and key.isprintable()):
         return Status(
             400,
             {
-                "detail": f"Idempotency-Key must have 1 to {recording.MAX_KEY_LENGTH} characters",
+                "detail": f"Idempotency-Key must have 1 to {recording.MAX_KEY_LENGTH} "
+                "printable characters",
                 "errors": [],
             },
         )

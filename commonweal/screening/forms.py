@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from commonweal.screening import scoring
 from commonweal.screening.instruments import Instrument, Item
+from commonweal.screening.scoring import TEXT_MAX_LENGTH
 from commonweal.screening.types import ScoreResult
 
-TEXT_MAX_LENGTH = 1000
 SUBMISSION_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -79,6 +79,18 @@ class QuestionnaireForm(forms.Form):
         return forms.ChoiceField(
             label=label, required=False, choices=choices, widget=forms.RadioSelect
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A radio group sends one value; two (a tampered or replayed post) would otherwise be
+        # read as the last one, silently. Ambiguous answers are refused, not guessed.
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for link_id, item in self.items.items():
+                if item.type != "multi-choice" and len(getlist(link_id)) > 1:
+                    # Worded as for a skipped question: one msgid, already translated.
+                    self.add_error(link_id, _("Choose an answer."))
+        return cleaned
 
     # --- reading -------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ Each instrument is one JSON file (`screening/instruments/<code>.json`, format ch
 dropping a JSON file into the folder named by the `COMMONWEAL_INSTRUMENTS_DIR` setting.
 A malformed definition is refused at load with an `InstrumentDefinitionError` naming the
 file and the JSON path of the problem, so a bad file never half-works in front of a person.
+A refused local file is left out (the bundled instruments, crisis screening among them,
+keep working) and reported by the system check and `commonweal check-instruments`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +38,8 @@ CANONICAL_BASE = "https://commonweal.example/fhir/Questionnaire/"
 LOINC_SYSTEM = "http://loinc.org"
 LOINC_Q_BASE = "http://loinc.org/q/"
 DEFAULT_LANGUAGE = "en"
+
+logger = logging.getLogger(__name__)
 
 
 class InstrumentDefinitionError(ValueError):
@@ -212,16 +217,22 @@ def _on_setting_changed(setting: str, **kwargs: Any) -> None:
 def check_definitions(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Django system check: every definition (bundled and local) loads, before anyone screens."""
     try:
-        _registry.__wrapped__()
+        problems = _registry.__wrapped__().problems
     except InstrumentDefinitionError as error:
-        return [
-            checks.Error(
-                str(error),
-                hint="Fix the file, then run `commonweal check_instruments <file>`.",
-                id="screening.E001",
-            )
-        ]
-    return []
+        problems = (error,)
+    return [
+        checks.Error(
+            str(problem),
+            hint="Fix the file, then run `commonweal check-instruments <file>`.",
+            id="screening.E001",
+        )
+        for problem in problems
+    ]
+
+
+def problems() -> tuple[InstrumentDefinitionError, ...]:
+    """The local definitions that were refused (and so are not offered), with the reason."""
+    return _registry().problems
 
 
 # --- loading and checking -------------------------------------------------------------------
@@ -231,10 +242,11 @@ def check_definitions(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
 class _Registry:
     by_code: dict[str, Instrument]
     by_url: dict[str, Instrument]
+    problems: tuple[InstrumentDefinitionError, ...] = ()
 
 
-@functools.cache
-def _registry() -> _Registry:
+def definition_paths() -> list[tuple[Path, bool]]:
+    """(file, is_local) for every definition: the bundled ones, then the local folder's."""
     paths = [(path, False) for path in sorted(BUNDLED_DIR.glob("*.json")) if path != SCHEMA_PATH]
     local_dir = getattr(settings, "COMMONWEAL_INSTRUMENTS_DIR", None)
     if local_dir:
@@ -244,26 +256,57 @@ def _registry() -> _Registry:
                 str(folder), "$", "COMMONWEAL_INSTRUMENTS_DIR is not a folder"
             )
         paths += [(path, True) for path in sorted(folder.glob("*.json"))]
+    return paths
+
+
+@functools.cache
+def _registry() -> _Registry:
     by_code: dict[str, Instrument] = {}
     by_url: dict[str, Instrument] = {}
+    problems: list[InstrumentDefinitionError] = []
+    try:
+        paths = definition_paths()
+    except InstrumentDefinitionError as error:
+        # A mistyped local folder must not take the bundled instruments (and with them
+        # the crisis screens) down: they are loaded and the problem is reported.
+        problems.append(error)
+        paths = [
+            (path, False) for path in sorted(BUNDLED_DIR.glob("*.json")) if path != SCHEMA_PATH
+        ]
     for path, local in paths:
-        instrument = load_file(path, local=local)
-        if instrument.code in by_code:
+        try:
+            instrument = _load_unique(path, local, by_code, by_url)
+        except InstrumentDefinitionError as error:
+            if not local:
+                raise  # a bundled definition is the product's own: a bug, never skipped
+            problems.append(error)
+            # The file name and schema message only: a definition holds no person data.
+            logger.error("local screening instrument left out: %s", error)
+            continue
+        by_code[instrument.code] = instrument
+        for url in instrument.canonicals:
+            by_url[url] = instrument
+    return _Registry(by_code=by_code, by_url=by_url, problems=tuple(problems))
+
+
+def _load_unique(
+    path: Path, local: bool, by_code: Mapping[str, Instrument], by_url: Mapping[str, Instrument]
+) -> Instrument:
+    instrument = load_file(path, local=local)
+    if instrument.code in by_code:
+        raise InstrumentDefinitionError(
+            str(path),
+            "$.code",
+            f"code {instrument.code!r} is already used by {by_code[instrument.code].origin}",
+        )
+    for url in instrument.canonicals:
+        if url in by_url:
             raise InstrumentDefinitionError(
                 str(path),
-                "$.code",
-                f"code {instrument.code!r} is already used by {by_code[instrument.code].origin}",
+                "$.url",
+                f"canonical URL {url!r} is already used by {by_url[url].origin}",
             )
-        for url in instrument.canonicals:
-            if url in by_url:
-                raise InstrumentDefinitionError(
-                    str(path),
-                    "$.url",
-                    f"canonical URL {url!r} is already used by {by_url[url].origin}",
-                )
-            by_url[url] = instrument
-        by_code[instrument.code] = instrument
-    return _Registry(by_code=by_code, by_url=by_url)
+    return instrument
 
 
 def load_file(path: Path | str, *, local: bool = False) -> Instrument:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -50,6 +50,10 @@ FOLLOW_UP_TYPE = "screening.safetyfollowup"
 # limit a partnership may shorten (COMMONWEAL_SAFETY_FOLLOW_UP_HOURS).
 ACUTE_DUE_MINUTES = 0
 DEFAULT_FOLLOW_UP_HOURS = 24
+# The alert is sent while the navigator waits for the checklist: a mail server that does
+# not answer may delay it by this much at most, never hold the crisis page indefinitely
+# (Django's SMTP default is no timeout). The in-app list does not depend on the email.
+ALERT_EMAIL_TIMEOUT_SECONDS = 10.0
 # Who is told when no safety contact is designated.
 FALLBACK_ROLES = (Role.COALITION_ADMIN, Role.NAVIGATOR)
 
@@ -162,7 +166,8 @@ def _send_alert(recipients: list[str], link: str) -> None:
         )
     ) % {"link": link}
     try:
-        send_mail(subject, body, None, recipients, fail_silently=False)
+        connection = get_connection(fail_silently=False, timeout=ALERT_EMAIL_TIMEOUT_SECONDS)
+        send_mail(subject, body, None, recipients, fail_silently=False, connection=connection)
     except Exception:  # the in-app list still shows it; never log who or why
         logger.exception("safety alert email could not be sent")
 

@@ -21,6 +21,10 @@ from commonweal.screening.types import NotScorable, Safety, Score, ScoreResult
 
 Answer = str | int | Sequence[str] | None
 
+# A free-text answer is a few words ("how?", "when?"); the form allows this much, and the
+# API may not store more than the form would.
+TEXT_MAX_LENGTH = 1000
+
 
 class InvalidAnswers(ValueError):
     """One or more answers are not allowed by the instrument; `errors` lists them all."""
@@ -76,6 +80,13 @@ def _check(
         if item.type == "text":
             if not isinstance(value, str):
                 errors.append(f"item {link_id}: the answer must be text")
+            elif "\x00" in value:
+                # PostgreSQL cannot store NUL in text or jsonb: refuse it here, not with a 500.
+                errors.append(f"item {link_id}: the text contains a NUL character")
+            elif len(value) > TEXT_MAX_LENGTH:
+                errors.append(
+                    f"item {link_id}: the text is longer than {TEXT_MAX_LENGTH} characters"
+                )
             else:
                 texts[link_id] = value
             continue

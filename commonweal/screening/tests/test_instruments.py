@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -156,9 +157,10 @@ def test_local_definition_may_not_reuse_a_bundled_code(tmp_path, settings):
     data["code"] = "phq-9"
     write(tmp_path, "clash.json", data)
     settings.COMMONWEAL_INSTRUMENTS_DIR = str(tmp_path)
-    with pytest.raises(InstrumentDefinitionError) as error:
-        instruments.available()
-    assert "clash.json" in str(error.value) and "$.code" in str(error.value)
+    # The bundled PHQ-9 stays; the clashing local file is left out and reported.
+    assert instruments.get("phq-9").origin.endswith("phq-9.json")
+    (problem,) = instruments.problems()
+    assert "clash.json" in str(problem) and "$.code" in str(problem)
 
 
 def test_local_definition_may_not_reuse_a_canonical(tmp_path, settings):
@@ -166,14 +168,32 @@ def test_local_definition_may_not_reuse_a_canonical(tmp_path, settings):
     data["url"] = "http://loinc.org/q/44249-1"
     write(tmp_path, "clash.json", data)
     settings.COMMONWEAL_INSTRUMENTS_DIR = str(tmp_path)
-    with pytest.raises(InstrumentDefinitionError, match=r"clash\.json: at \$\.url"):
-        instruments.available()
+    assert "local-food" not in {i.code for i in instruments.available()}
+    assert instruments.by_canonical("http://loinc.org/q/44249-1").code == "phq-9"
+    (problem,) = instruments.problems()
+    assert re.search(r"clash\.json: at \$\.url", str(problem))
 
 
 def test_missing_local_folder_is_a_clear_error(tmp_path, settings):
     settings.COMMONWEAL_INSTRUMENTS_DIR = str(tmp_path / "nowhere")
-    with pytest.raises(InstrumentDefinitionError, match="not a folder"):
-        instruments.available()
+    assert {i.code for i in instruments.available()} == set(BUNDLED)
+    (problem,) = instruments.problems()
+    assert "not a folder" in str(problem)
+    (error,) = instruments.check_definitions()
+    assert "not a folder" in error.msg
+
+
+def test_a_malformed_local_file_is_left_out_and_the_rest_still_load(tmp_path, settings):
+    write(tmp_path, "a-broken.json", '{"code": ')
+    write(tmp_path, "food.json", minimal_definition())
+    settings.COMMONWEAL_INSTRUMENTS_DIR = str(tmp_path)
+    codes = {i.code for i in instruments.available()}
+    # Crisis screening (PHQ-9, ASQ) must never go down because of a partnership's file.
+    assert codes == set(BUNDLED) | {"local-food"}
+    (problem,) = instruments.problems()
+    assert "a-broken.json" in str(problem) and "not valid JSON" in str(problem)
+    with pytest.raises(instruments.UnknownInstrument):
+        instruments.get("broken")
 
 
 def test_invalid_json_names_file_and_line(tmp_path):
@@ -306,6 +326,20 @@ def test_check_instruments_command_refuses_a_clash_with_a_bundled_code(tmp_path,
     with pytest.raises(CommandError):
         call_command("check_instruments", str(path))
     assert "already used" in capsys.readouterr().err
+
+
+def test_check_instruments_command_with_no_file_reports_every_bad_local_file(
+    tmp_path, settings, capsys
+):
+    write(tmp_path, "food.json", minimal_definition())
+    write(tmp_path, "one.json", _break(lambda d: d.update(audience="kids")))
+    write(tmp_path, "two.json", "[1, 2")
+    settings.COMMONWEAL_INSTRUMENTS_DIR = str(tmp_path)
+    with pytest.raises(CommandError, match="2 definition"):
+        call_command("check_instruments")
+    captured = capsys.readouterr()
+    assert "ok: local-food" in captured.out and "ok: phq-9" in captured.out
+    assert "one.json: at $.audience" in captured.err and "two.json: at $" in captured.err
 
 
 def test_system_check_reports_a_malformed_local_definition(tmp_path, settings):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 
 import pytest
 from django.urls import reverse
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from commonweal.accounts.models import AuditEvent, Membership, User
 from commonweal.referrals.tests.people_fixtures import make_person
+from commonweal.screening import safety
 from commonweal.screening.models import SafetyContact, SafetyFollowUp, SafetyStep, Screening
 from commonweal.screening.tests.answers import NO, YES, asq, phq9
 
@@ -338,3 +342,41 @@ def test_only_coalition_admins_choose_safety_contacts(client, navigator, organiz
     )
     assert response.status_code == 403
     assert not SafetyContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_never_answers_does_not_hold_the_checklist(
+    client,
+    navigator,
+    person,
+    safety_contact,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+) -> None:
+    # A server that accepts the connection and then says nothing (no SMTP greeting).
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    monkeypatch.setattr(safety, "ALERT_EMAIL_TIMEOUT_SECONDS", 0.5)
+    client.force_login(navigator)
+    # Without a timeout the alert would wait until the server hangs up (here after 4 s,
+    # so a regression fails rather than hanging the suite).
+    hang_up = threading.Timer(4, silent.close)
+    hang_up.start()
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response, _ = _submit(client, person, phq9(item9=2))
+    finally:
+        hang_up.cancel()
+        silent.close()
+    assert time.monotonic() - started < 3
+    follow_up = SafetyFollowUp.objects.get()
+    assert response["Location"] == follow_up.get_absolute_url()
+    # The in-app list still tells the safety contact.
+    client.force_login(safety_contact)
+    listing = client.get(reverse("screening:follow_up_list")).content.decode()
+    assert follow_up.get_absolute_url() in listing
