@@ -8,6 +8,7 @@ results partial only.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -75,6 +77,16 @@ def _crisis_of(text: str) -> CrisisLevel:
     return engine.crisis_level(text[:MAX_CRISIS_TEXT])
 
 
+def _crisis_shown(request: HttpRequest) -> CrisisLevel | None:
+    """The crisis level the search page being updated by htmx shows now (None: unknown).
+
+    htmx sends the page's address; its words give the level shown above the form."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if current.path != reverse("directory:search"):
+        return None
+    return _crisis_of(QueryDict(current.query).get("q", ""))
+
+
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -83,7 +95,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         if form.is_valid():
             if form.has_search():
-                response = _run_search(form.to_request())
+                search_request = form.to_request()
+                response = _run_search(search_request)
+                last = results_page.last_page(response)
+                if response.page > last:
+                    # An old link past the end (results changed): show the last page
+                    # rather than a count with nothing under it.
+                    response = _run_search(results_page.at_page(search_request, last))
                 results = results_page.build(response)
                 crisis = response.crisis
         else:
@@ -100,6 +118,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "crisis": crisis,
         "htmx": htmx,
+        # Swapping crisis help in again as filters change would make a screen reader
+        # repeat it (it is an alert): only a change of level is sent.
+        "crisis_changed": not htmx or _crisis_shown(request) != crisis,
         "list_ids": set(client_list.service_ids(request.session)),
         "list_next": request.get_full_path(),
         "clear_filters_url": results.clear_filters_url if results else "",

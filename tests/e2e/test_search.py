@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from django.urls import reverse
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from commonweal.directory import views
 from commonweal.directory.search.types import CrisisLevel
-from tests.e2e.browsing import assert_accessible, sign_in
+from tests.e2e.browsing import PASSWORD, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -69,12 +69,42 @@ def test_results_update_in_place_as_filters_change(page, small_directory) -> Non
     expect(page.locator("details.filters[open]")).to_have_count(1)
     page.get_by_label("Accepting new clients").check()
     expect(results(page).get_by_text("0 services found")).to_be_visible()
+    # What the form says about the search follows the results, not the first page load.
+    expect(page.locator("details.filters > summary")).to_contain_text("1 chosen")
+    expect(page.get_by_role("link", name="Clear filters")).to_have_attribute(
+        "href", SEARCH + "?q=pantry"
+    )
+    expect(page).to_have_title(re.compile("^Results for “pantry”"))
     page.get_by_label("Accepting new clients").uncheck()
     expect(results(page).get_by_role("link", name="Weekend Food Pantry")).to_be_visible()
     # No page load happened, and the address bar holds the shareable search.
     assert page.evaluate("window.__samePage") is True
     assert params(page.url) == {"q": ["pantry"]}
     expect(page.locator("#results-status")).to_have_text(re.compile("1 service found"))
+    expect(page.locator("#results-status")).to_have_attribute("role", "status")
+    expect(page.get_by_role("link", name="Clear filters")).to_have_count(0)
+    # Focus stays where the person is working: in the box they typed in last.
+    page.get_by_label("What do you need?").fill("food pantry")
+    expect(page).to_have_title(re.compile("^Results for “food pantry”"))
+    expect(page.get_by_label("What do you need?")).to_be_focused()
+    # Crisis words bring crisis help above the form; it stays while filters change.
+    page.get_by_label("What do you need?").fill("I want to kill myself")
+    expect(page.locator(".crisis-first")).to_be_visible()
+    page.get_by_label("Accessible").check()
+    expect(page.locator("details.filters > summary")).to_contain_text("1 chosen")
+    expect(page.locator(".crisis-first")).to_be_visible()
+    page.get_by_label("Accessible").uncheck()
+    page.get_by_label("What do you need?").fill("food pantry")
+    expect(page.locator(".crisis-first")).to_have_count(0)
+    # A fetch that fails is said, not hidden behind the old results.
+    page.route("**/search/?*", lambda route: route.fulfill(status=500, body="down"))
+    page.get_by_label("Free or sliding scale").check()
+    expect(page.locator("#results-error")).to_have_text(re.compile("could not be updated"))
+    expect(results(page)).not_to_have_attribute("aria-busy", "true")
+    page.unroute("**/search/?*")
+    page.get_by_label("Free or sliding scale").uncheck()
+    expect(page.locator("#results-error")).to_be_hidden()
+    expect(results(page).get_by_role("link", name="Weekend Food Pantry")).to_be_visible()
 
 
 def test_use_my_location_when_the_browser_shares_it(browser, site, small_directory) -> None:
@@ -121,6 +151,18 @@ def test_a_phone_never_scrolls_sideways_on_results(browser, site, small_director
         phone.locator("details.filters > summary").click()
         width = phone.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 320, f"the results page is {width} px wide at a 320 px viewport"
+        # The crisis takeover and the list a navigator prints: no sideways scroll either.
+        phone.goto(SEARCH + "?q=I+want+to+kill+myself&age=-1")
+        expect(phone.locator(".crisis-first")).to_be_visible()
+        width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 320, f"the crisis page is {width} px wide at a 320 px viewport"
+        phone.goto(SEARCH + "?q=pantry")
+        phone.get_by_role("button", name=re.compile("^Add to my list")).click()
+        expect(phone.locator("#my-list-link")).to_contain_text("1")
+        for url in (reverse("directory:my_list"), reverse("directory:my_list_print")):
+            phone.goto(url)
+            width = phone.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 320, f"{url} is {width} px wide at a 320 px viewport"
     finally:
         context.close()
 
@@ -155,22 +197,6 @@ def _with_crisis(monkeypatch, level: CrisisLevel) -> None:
     monkeypatch.setattr(views, "_run_search", answer)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "?q=pantry",  # results
-        "?q=pantry&accepting=on",  # empty results, with the ways out
-        "?q=pantry&age=-4&open=at&open_time=99",  # the form with errors
-        "?q=I+want+to+kill+myself",  # the crisis takeover
-    ],
-    ids=["results", "empty", "errors", "emergency"],
-)
-def test_search_states_have_no_wcag_violations(axe, page, small_directory, query) -> None:
-    response = page.goto(SEARCH + query)
-    assert response.status == 200
-    assert_accessible(page, axe)
-
-
 def test_emergency_takeover_comes_first(axe, page, small_directory, monkeypatch) -> None:
     _with_crisis(monkeypatch, CrisisLevel.EMERGENCY)
     page.goto(SEARCH + "?q=pantry")
@@ -179,24 +205,67 @@ def test_emergency_takeover_comes_first(axe, page, small_directory, monkeypatch)
     assert_accessible(page, axe)
 
 
-def test_crisis_topic_box_has_no_wcag_violations(axe, page, small_directory, monkeypatch) -> None:
-    _with_crisis(monkeypatch, CrisisLevel.TOPIC)
-    page.goto(SEARCH + "?q=pantry")
-    expect(page.locator(".crisis-topic")).to_be_visible()
-    expect(page.locator(".crisis-first")).to_have_count(0)
-    assert_accessible(page, axe)
+# Each state a resident or navigator reaches, in both shipped languages. One browser page
+# walks them all: a page load per state, not a live server per state.
+STATES = {
+    "en": {
+        "search": "Search",
+        "emergency": "I want to kill myself",
+        "topic": "suicide prevention training volunteer",
+        "send_text": "Send text message",
+        "add": "^Add to my list",
+    },
+    "es": {
+        "search": "Buscar",
+        "emergency": "quiero morir",
+        "topic": "voluntario de prevención del suicidio",
+        "send_text": "Enviar mensaje de texto",
+        "add": "^Agregar a mi lista",
+    },
+}
 
 
-def test_my_list_and_print_view_have_no_wcag_violations(axe, page, small_directory) -> None:
-    sign_in(page, "pat.partner")  # signed in: the send forms are on the page too
-    page.goto(SEARCH + "?q=pantry")
-    page.get_by_role("button", name=re.compile("^Add to my list")).click()
-    expect(results(page).get_by_text("On your list")).to_be_visible()
-    page.goto(reverse("directory:my_list"))
-    expect(page.get_by_label("Mobile number")).to_be_visible()
-    assert_accessible(page, axe)
-    page.get_by_role("button", name="Send text message").click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    assert_accessible(page, axe)
-    page.goto(reverse("directory:my_list_print"))
-    assert_accessible(page, axe)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_state_has_no_wcag_violations(axe, browser, site, small_directory, language):
+    words = STATES[language]
+    context = browser.new_context(base_url=site, locale=language)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        # Signed in as a navigator would be, so "my list" shows the send forms too.
+        page.goto(reverse("accounts:login"))
+        page.locator("#id_username").fill("pat.partner")
+        page.locator("#id_password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+
+        def check(query: str, *expect_in_page: str) -> None:
+            response = page.goto(SEARCH + query)
+            assert response.status == 200
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            for selector in expect_in_page:
+                expect(page.locator(selector).first).to_be_attached()
+            assert_accessible(page, axe)
+
+        check("", "form[role=search]")  # the empty page
+        # Results, with the filter panel open (a wide screen opens it).
+        check("?q=pantry&language=es", "details.filters[open]", "#results .card")
+        check("?q=pantry&accepting=on", ".suggestions")  # nothing matched
+        check("?q=pantry&age=-4&open=at&open_time=99", "#results [role=alert]")
+        check("?" + urlencode({"q": words["emergency"]}), ".crisis-first")
+        check("?" + urlencode({"q": words["topic"]}), ".crisis-topic")
+
+        page.goto(SEARCH + "?q=pantry")
+        page.get_by_role("button", name=re.compile(words["add"])).click()
+        expect(page.locator("#my-list-link")).to_contain_text("1")
+        page.goto(reverse("directory:my_list"))
+        expect(page.locator("#id_text-phone")).to_be_visible()
+        assert_accessible(page, axe)
+        page.get_by_role("button", name=words["send_text"]).click()
+        expect(page.get_by_role("alert").first).to_be_visible()
+        assert_accessible(page, axe)
+        page.goto(reverse("directory:my_list_print"))
+        expect(page.get_by_role("heading", name=small_directory.service.name)).to_be_visible()
+        assert_accessible(page, axe)
+    finally:
+        context.close()

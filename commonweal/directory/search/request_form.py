@@ -34,6 +34,11 @@ MAX_PAGE = 500
 COORDINATE_DECIMALS = 2
 # Category levels offered in the select; deeper terms are still found by words.
 CATEGORY_DEPTH = 3
+# "Open at" looks at most this far from today: enough to plan a visit, and far from the
+# ends of the calendar, where date arithmetic on schedules overflows.
+OPEN_DAY_RANGE = dt.timedelta(days=366)
+# Kilometres turned into miles land near, not on, a whole number (32 km = 19.88 mi).
+LINK_MILES_TOLERANCE = 0.15
 
 # Who a service is for, and how it is given: the filters module's keys and labels.
 ELIGIBILITY_CHOICES = tuple(filters.ELIGIBILITY_LABELS.items())
@@ -72,6 +77,13 @@ def _miles_label(miles: float) -> str:
 def _is_set(value: Any) -> bool:
     # Age 0 is a real answer; only "nothing chosen" values count as unset.
     return value is not None and value is not False and value != "" and value != []
+
+
+def _link_miles(miles: float) -> float:
+    # The engine widens in kilometres (16 → 32 km): a link says "20 miles", not "19.9",
+    # as the results page does. A distance someone chose (2.5) is kept.
+    whole = float(round(miles))
+    return whole if miles >= 2 and abs(miles - whole) < LINK_MILES_TOLERANCE else miles
 
 
 def _number(value: float) -> str:
@@ -228,7 +240,9 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         distance = self.fields["distance"]
-        choices = [("", gettext("Any distance"))]
+        # No distance chosen is not "any distance": with a place, the engine looks within
+        # the usual distance for that kind of place (and offers to widen it).
+        choices = [("", gettext("Nearby (the usual distance)"))]
         choices += [(str(m), _miles_label(m)) for m in DISTANCE_MILES]
         # A shared link (or a "search wider" suggestion) may carry another distance:
         # offer it too, so the select shows what the results use.
@@ -242,6 +256,18 @@ class SearchForm(forms.Form):
             if value not in {c for c, _label in choices}:
                 choices.append((value, _miles_label(miles)))
         distance.widget.choices = choices
+        today = timezone.localdate()
+        self.fields["open_day"].widget.attrs.update(
+            min=(today - OPEN_DAY_RANGE).isoformat(), max=(today + OPEN_DAY_RANGE).isoformat()
+        )
+
+    def clean_open_day(self) -> dt.date | None:
+        day = self.cleaned_data.get("open_day")
+        if day is not None and abs(day - timezone.localdate()) > OPEN_DAY_RANGE:
+            raise forms.ValidationError(
+                _("Choose a date within a year of today."), code="out_of_range"
+            )
+        return day
 
     def clean_page(self) -> int:
         # A page number is never worth an error message: a nonsense one means page 1.
@@ -350,7 +376,7 @@ def to_params(request: SearchRequest) -> list[tuple[str, str]]:
     for category in request.categories[:1]:
         add("category", category)
     if request.radius_km:
-        add("distance", _number(request.radius_km / KM_PER_MILE))
+        add("distance", _number(_link_miles(request.radius_km / KM_PER_MILE)))
     if request.open_at is not None:
         add("open", OPEN_AT)
         add("open_day", request.open_at.date().isoformat())

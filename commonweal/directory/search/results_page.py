@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonweal.directory import language_names
 from commonweal.directory.models import Address, Phone, Service, ServiceAtLocation
@@ -99,8 +101,23 @@ class ResultsPage:
         return float(round(miles)) if miles >= 2 else round(miles, 1)
 
     @property
+    def radius_label(self) -> str:
+        """ "(within 10 miles)", "(within 1 mile)": the distance the results were cut at."""
+        miles = self.radius_miles
+        if miles is None:
+            return ""
+        return ngettext("(within %(miles)s mile)", "(within %(miles)s miles)", _plural(miles)) % {
+            "miles": floatformat(miles, "-1")
+        }
+
+    @property
     def showing_words(self) -> str:
         return " ".join(self.response.interpretation.terms)
+
+
+def _plural(amount: float) -> int:
+    # ngettext picks a form by a whole number: exactly one is singular, 0.5 is not.
+    return 1 if amount == 1 else 2
 
 
 def search_url(request: SearchRequest) -> str:
@@ -109,10 +126,14 @@ def search_url(request: SearchRequest) -> str:
     return f"{base}?{query}" if query else base
 
 
+def last_page(response: SearchResponse) -> int:
+    """The number of the last page of results (1 when there are none)."""
+    return max(1, -(-response.total // max(response.request.per_page, 1)))
+
+
 def build(response: SearchResponse) -> ResultsPage:
     request = response.request
-    per_page = max(request.per_page, 1)
-    num_pages = max(1, -(-response.total // per_page))
+    num_pages = last_page(response)
     page = response.page
     has_filters = without_filters(request) != replace(request, page=1, per_page=DEFAULT_PER_PAGE)
     return ResultsPage(

@@ -5,10 +5,14 @@ from urllib.parse import parse_qsl
 
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from commonweal.directory.search import filters
 from commonweal.directory.search.request_form import (
     KM_PER_MILE,
+    OPEN_DAY_RANGE,
     SearchForm,
     to_query,
     to_request,
@@ -102,6 +106,8 @@ def test_an_empty_form_searches_nothing_and_shows_no_error(listings) -> None:
         ("distance=far", "distance", "Choose a distance from the list."),
         ("open=at&open_time=25:99", "open_time", "Enter a time like 09:30"),
         ("open=at&open_day=2026-02-30&open_time=10:00", "open_day", "Enter a date like"),
+        ("open=at&open_day=0001-01-01&open_time=10:00", "open_day", "within a year of today"),
+        ("open=at&open_day=9999-12-31&open_time=10:00", "open_day", "within a year of today"),
         ("lat=200&lon=10", "near", "Your location could not be read"),
         ("lat=25.7", "near", "Your location could not be read"),
         ("category=nope", "category", "That category is not in the directory any more."),
@@ -174,3 +180,60 @@ def test_to_request_reads_a_date_without_a_form() -> None:
         now=dt.datetime(2026, 7, 4, 12, tzinfo=dt.UTC),
     )
     assert request.open_at == dt.datetime(2026, 7, 4, 8)
+
+
+@pytest.mark.django_db
+def test_open_at_reaches_a_year_either_side_of_today(listings) -> None:
+    today = timezone.localdate()
+    for day in (today - OPEN_DAY_RANGE, today, today + OPEN_DAY_RANGE):
+        f = form(f"q=food&open=at&open_day={day.isoformat()}&open_time=10:00")
+        assert f.is_valid(), f.errors
+    too_far = today + OPEN_DAY_RANGE + dt.timedelta(days=1)
+    f = form(f"q=food&open=at&open_day={too_far.isoformat()}&open_time=10:00")
+    assert not f.is_valid() and "open_day" in f.errors
+    # The date picker offers the same range.
+    attrs = SearchForm().fields["open_day"].widget.attrs
+    assert attrs["max"] == (today + OPEN_DAY_RANGE).isoformat()
+    assert attrs["min"] == (today - OPEN_DAY_RANGE).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("radius_km", "query"),
+    [
+        (32.0, "distance=20"),
+        (16.0, "distance=10"),
+        (5 * KM_PER_MILE, "distance=5"),
+        (2.5 * KM_PER_MILE, "distance=2.5"),
+        (1.0, "distance=0.6"),
+    ],
+)
+def test_a_link_says_whole_miles_for_a_widened_radius(radius_km, query) -> None:
+    assert to_query(SearchRequest(radius_km=radius_km)) == query
+
+
+FIELDS = [name for name in SearchForm.base_fields]
+ODD_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", "0", "-1", "1e400", "nan", "inf", "25:99", "0001-01-01", "on", "at"]),
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.dictionaries(st.sampled_from(FIELDS), st.lists(ODD_TEXT, max_size=3)))
+def test_any_query_string_is_read_or_explained_and_its_link_is_stable(listings, data) -> None:
+    query = QueryDict(mutable=True)
+    for name, values in data.items():
+        query.setlist(name, values)
+    f = SearchForm(query)
+    if not f.is_valid():
+        assert f.errors  # every refusal says why
+        return
+    link = to_query(f.to_request())
+    again = form(link)
+    assert again.is_valid(), again.errors
+    assert to_query(again.to_request()) == link

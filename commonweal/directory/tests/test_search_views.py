@@ -202,7 +202,8 @@ def test_no_results_is_never_a_dead_end(client, engine, listings) -> None:
     )
     page = main(get(client, {"q": "dentist", "near": "33128", "free": "on"}))
     assert "0 services found" in page and "No services matched" in page
-    assert 'href="/search/?q=dentist&amp;near=33128&amp;distance=19.9"' in page
+    # The engine widens in kilometres; the link and its select say whole miles.
+    assert 'href="/search/?q=dentist&amp;near=33128&amp;distance=20"' in page
     assert 'href="/search/?category=1106"' in page
     assert "Search again without filters" in page
     assert 'href="/search/?q=dentist&amp;near=33128"' in page
@@ -272,7 +273,49 @@ def test_htmx_gets_the_results_region_and_a_tidy_url_to_push(client, engine, lis
     assert "HX-Request" in response["Vary"]
     # The crisis region above the form and the screen-reader status are swapped too.
     assert 'id="crisis-region" hx-swap-oob="true"' in fragment and "crisis-first" in fragment
-    assert 'id="results-status"' in fragment and "2 services found" in fragment
+    # The live region's content changes (the element stays, so it is announced).
+    status = fragment.split('<p id="results-status" hx-swap-oob="innerHTML">', 1)[1]
+    assert status.startswith("2 services found</p>")
+    # What the form says about the search follows it: the filters in use, the way to
+    # clear them, and the window's title.
+    assert '<span id="filter-count" hx-swap-oob="innerHTML">(1 chosen)</span>' in fragment
+    clear = fragment.split('<span id="clear-filters" hx-swap-oob="innerHTML">', 1)[1]
+    assert clear.startswith('<a href="/search/?q=food">Clear filters</a></span>')
+    assert "<title>Results for “food” · " in fragment
+
+
+@pytest.mark.django_db
+def test_htmx_sends_crisis_help_again_only_when_its_level_changes(client, engine, listings) -> None:
+    engine.answer = response_with(listings, crisis=CrisisLevel.EMERGENCY)
+
+    def fragment(current_url: str) -> str:
+        return client.get(
+            reverse("directory:search") + "?q=I+want+to+kill+myself&free=on",
+            headers={"HX-Request": "true", "HX-Current-URL": current_url},
+        ).content.decode()
+
+    # A filter changed under the same words: the alert already shown is not repeated…
+    same = fragment("http://testserver/search/?q=I+want+to+kill+myself")
+    assert 'id="crisis-region"' not in same and "Weekend Food Pantry" in same
+    # …new words that signal danger bring it in, and an unknown page gets it anyway.
+    assert "crisis-first" in fragment("http://testserver/search/?q=food")
+    assert "crisis-first" in fragment("http://testserver/elsewhere/?q=I+want+to+kill+myself")
+    engine.answer = response_with(listings, crisis=CrisisLevel.NONE)
+    cleared = fragment("http://testserver/search/?q=I+want+to+kill+myself")
+    assert '<div id="crisis-region" hx-swap-oob="true">' in cleared
+    assert "crisis-first" not in cleared
+
+
+@pytest.mark.django_db
+def test_htmx_empties_the_filter_count_and_clear_link_when_no_filter_is_left(
+    client, engine, listings
+) -> None:
+    engine.answer = response_with(listings)
+    fragment = client.get(
+        reverse("directory:search") + "?q=rent", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert '<span id="filter-count" hx-swap-oob="innerHTML"></span>' in fragment
+    assert '<span id="clear-filters" hx-swap-oob="innerHTML"></span>' in fragment
 
 
 @pytest.mark.django_db
@@ -324,3 +367,78 @@ def test_a_hit_for_a_service_deleted_meanwhile_is_skipped(client, engine, listin
     engine.answer = response_with(listings, hits=(ghost,), total=1)
     page = main(get(client, {"q": "food"}))
     assert "Ghost" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("radius_km", "label"),
+    [(16.0, "(within 10 miles)"), (1.609344, "(within 1 mile)"), (0.8, "(within 0.5 miles)")],
+)
+def test_the_distance_searched_is_said_in_miles_with_the_right_plural(
+    client, engine, listings, radius_km, label
+) -> None:
+    engine.answer = response_with(listings)
+    engine.answer = replace(
+        engine.answer, interpretation=replace(engine.answer.interpretation, radius_km=radius_km)
+    )
+    page = main(get(client, {"q": "food", "near": "33128"}))
+    assert f"near 33128 {label}" in " ".join(page.split())
+
+
+@pytest.mark.django_db
+def test_no_distance_chosen_is_offered_as_the_usual_distance_not_any(
+    client, engine, listings
+) -> None:
+    page = get(client, {"q": "food", "near": "33128"})
+    assert '<option value="" selected>Nearby (the usual distance)</option>' in page
+    assert "Any distance" not in page
+
+
+# Odd input through the real engine: each gets the page (with a message), never a 500.
+ODD_QUERIES = [
+    "q=" + "x" * 10_000,
+    "q=%22+*+NEAR(+OR+-&near=%22*",
+    "q=%00&near=%00",
+    "q=%E2%80%8B&near=+++",
+    "q=food&q=rent&language=es&language=fr",
+    "q=food&near=99999",
+    "q=food&near=" + "9" * 500,
+    "q=food&near=33130&distance=0",
+    "q=food&near=33130&distance=-5",
+    "q=food&near=33130&distance=nan",
+    "q=food&near=33130&distance=inf",
+    "q=food&near=33130&distance=1e308",
+    "q=food&lat=200&lon=10",
+    "q=food&lat=nan&lon=inf",
+    "q=food&lat=25.7",
+    "q=food&open=at&open_time=25:99",
+    "q=food&open=maybe",
+    "q=food&open=at&open_day=0001-01-01&open_time=00:00",
+    "q=food&open=at&open_day=9999-12-31&open_time=23:59",
+    "q=food&open=at&open_day=2026-02-30&open_time=10:00",
+    "q=food&category=nope&language=zz&eligibility=wizards&delivery=teleport",
+    "q=food&age=-1&page=-3",
+    "q=food&age=99999999999999999999999&page=99999999999999999999999",
+    "q=food&free=maybe&accessible=%00&accepting=0",
+    "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ODD_QUERIES)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_odd_input_in_any_parameter_never_breaks_the_page(client, listings, query, htmx) -> None:
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(reverse("directory:search") + "?" + query, headers=headers)
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_shows_the_last_page(client, engine, listings, organization) -> None:
+    services = [add_service(organization, f"Tutoring {i:02d}") for i in range(5)]
+    engine.answer = response_with(listings, total=45, hits=tuple(hit(s) for s in services))
+    page = main(get(client, {"q": "tutoring", "page": "9"}))
+    assert [r.page for r in engine.requests] == [9, 3]
+    assert "Page 3 of 3" in page and "Tutoring 00" in page
+    assert 'href="/search/?q=tutoring&amp;page=2" rel="prev"' in page

@@ -2,6 +2,7 @@
    - "Use my location": the browser's position (rounded to about a kilometre) goes into
      the hidden lat/lon fields and the search runs; a refusal is said in plain words.
    - The filter panel starts open on wide screens (it is a <details> to save room on phones).
+   - Results being fetched are marked busy, and a failed fetch is said.
    No inline script: this file is loaded with `defer` (CSP-friendly). */
 (function () {
   "use strict";
@@ -54,6 +55,39 @@
     }
   }
 
+  // While htmx fetches results the list is marked busy, so a screen reader waits for the
+  // new list; a failed fetch is said instead of leaving old results looking current.
+  // (A fetch replaced by a newer one ends with afterRequest too: hence the count.)
+  function watchResultUpdates() {
+    var results = document.getElementById("results");
+    var failure = document.getElementById("results-error");
+    if (!results || !failure) return;
+    var pending = 0;
+    function on(name, handler) {
+      document.body.addEventListener(name, function (event) {
+        if (event.detail && event.detail.target === results) handler(event);
+      });
+    }
+    function failed() {
+      failure.textContent = failure.getAttribute("data-message");
+      failure.hidden = false;
+    }
+    on("htmx:beforeRequest", function () {
+      pending += 1;
+      results.setAttribute("aria-busy", "true");
+      failure.hidden = true;
+      failure.textContent = "";
+    });
+    on("htmx:afterRequest", function () {
+      pending = Math.max(pending - 1, 0);
+      if (!pending) results.removeAttribute("aria-busy");
+    });
+    on("htmx:responseError", failed);
+    on("htmx:sendError", failed);
+    on("htmx:timeout", failed);
+  }
+
   setUpNearMe();
   openFiltersOnWideScreens();
+  watchResultUpdates();
 })();
