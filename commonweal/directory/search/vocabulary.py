@@ -6,11 +6,16 @@ plus language names and the cue words that make a language name a preference ("s
 Vietnamese", "en español"). Phrases and queries are compared as sequences of stems after
 the same normalisation (`text.py`), so "paying rent", "pay the rent" and "rent" all meet
 the entry whose phrases include "pay rent" and "rent".
+
+A phrase may name a word class in braces ("lost my {relative}"): it stands for one phrase
+per word of that class in the phrase's language (`word_classes` in the file), so a way of
+saying something is written once for every family member rather than listed by hand.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,25 +53,63 @@ class Vocabulary:
     known_stems: frozenset[str]
     languages: dict[tuple[str, ...], str]  # normalised name words → ISO code
     language_cues: frozenset[str]
+    # Words matched only as written: their stem is also the stem of an unrelated everyday
+    # word ("duelo", grief, and "me duele", it hurts, are both "duel").
+    unstemmed: frozenset[str] = frozenset()
 
 
-def _word_forms(word: str, language: str) -> frozenset[str]:
+def _word_forms(
+    word: str, language: str, unstemmed: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """A word and its stem in one language: a phrase word matches a query word when
     these meet. Stems are compared within the phrase's language only, since across
-    languages Snowball stems collide ("medicaid" and "médico" are both "medic" in Spanish)."""
+    languages Snowball stems collide ("medicaid" and "médico" are both "medic" in Spanish).
+    An unstemmed word is only itself."""
+    if word in unstemmed:
+        return frozenset((word,))
     return frozenset((word, stem_in(word, language)))
+
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file names a word class it does not define."""
+
+
+def expand(phrase: str, language: str, classes: dict[str, dict[str, list[str]]]) -> list[str]:
+    """The phrases a phrase stands for: itself, or one per word of each class it names
+    ("perdí a mi {relative}" → "perdí a mi madre", "perdí a mi hijo", …)."""
+    found = _SLOT.search(phrase)
+    if found is None:
+        return [phrase]
+    name = found.group(1)
+    members = classes.get(name, {}).get(language)
+    if not members:
+        raise VocabularyError(f"the phrase {phrase!r} names an unknown word class {name!r}")
+    out: list[str] = []
+    for member in members:
+        filled = phrase[: found.start()] + member + phrase[found.end() :]
+        out.extend(expand(filled, language, classes))
+    return out
 
 
 def _build(raw: dict) -> Vocabulary:
     entries: list[Entry] = []
     index: dict[tuple[str, str], list[tuple[tuple[frozenset[str], ...], str, Entry]]] = {}
     known: set[str] = set()
+    classes = raw.get("word_classes", {})
+    unstemmed = frozenset(w for word in raw.get("unstemmed_words", ()) for w in words(word))
     for item in raw["entries"]:
-        english = set(item.get("en", ()))
+        english = {p for t in item.get("en", ()) for p in expand(t, "en", classes)}
         # A phrase in both lists ("medicaid") is a name, matched as English: the Spanish
         # stemmer would cut it to a stem shared with unrelated words ("médico").
-        by_language = [("en", p) for p in item.get("en", ())] + [
-            ("es", p) for p in item.get("es", ()) if p not in english
+        by_language = [("en", p) for t in item.get("en", ()) for p in expand(t, "en", classes)]
+        by_language += [
+            ("es", p)
+            for t in item.get("es", ())
+            for p in expand(t, "es", classes)
+            if p not in english
         ]
         phrases = tuple(dict.fromkeys(p for _lang, p in by_language))
         entry = Entry(codes=tuple(str(c) for c in item["codes"]), phrases=phrases)
@@ -76,7 +119,7 @@ def _build(raw: dict) -> Vocabulary:
             if not tokens:
                 continue  # a phrase made only of stop words ("will") cannot be matched
             known.update(tokens)
-            stem_seq = tuple(_word_forms(t, lang) for t in tokens)
+            stem_seq = tuple(_word_forms(t, lang, unstemmed) for t in tokens)
             for first in stem_seq[0]:
                 index.setdefault((lang, first), []).append((stem_seq, phrase, entry))
     languages: dict[tuple[str, ...], str] = {}
@@ -95,6 +138,7 @@ def _build(raw: dict) -> Vocabulary:
         known_stems=frozenset(known_stems),
         languages=languages,
         language_cues=frozenset(raw.get("language_cues", ())),
+        unstemmed=unstemmed,
     )
 
 
@@ -108,7 +152,9 @@ def find_phrases(query_words: list[str], vocab: Vocabulary | None = None) -> lis
     overlap: a phrase inside a longer matched phrase ("food" in "food stamps") is dropped,
     so the specific need wins over the general one."""
     vocab = vocab or vocabulary()
-    forms = {lang: [_word_forms(w, lang) for w in query_words] for lang in LANGUAGES}
+    forms = {
+        lang: [_word_forms(w, lang, vocab.unstemmed) for w in query_words] for lang in LANGUAGES
+    }
     found: list[PhraseMatch] = []
     for i in range(len(query_words)):
         seen: set[tuple[str, int]] = set()

@@ -13,6 +13,7 @@ from commonweal.directory.search import evaluation as ev
 
 A, B, C, D, E, F = (uuid.UUID(int=n) for n in range(1, 7))
 OE_CSV = Path(ev.__file__).resolve().parent.parent / "data" / "open_eligibility.csv"
+RECORDED_FILE = ev.RELEVANCE_SET.parent / "recorded.json"
 # The plain baseline's figures on the set and the demo, measured when the set was written
 # (P@10, hit@5, nDCG@10 by language). They pin the yardstick the engine is compared with:
 # if they move, the demo data, the set or the baseline changed — say so in the change.
@@ -204,6 +205,49 @@ def test_the_baseline_figures_on_the_set(demo_directory) -> None:
     for lang, figures in BASELINE_FIGURES.items():
         s = evaluation.summary(lang)
         assert (s.precision, s.hit_rate, s.ndcg) == pytest.approx(figures, abs=0.005), lang
+
+
+def _floor_failures(evaluation: ev.Evaluation, floors: dict[str, dict[str, float]]) -> list[str]:
+    """Each figure below its recorded floor, as a readable line."""
+    failures = []
+    for lang in (*ev.LANGUAGES, "all"):
+        s = evaluation.summary(None if lang == "all" else lang)
+        for name in ("precision", "hit_rate", "ndcg"):
+            if getattr(s, name) < floors[lang][name]:
+                failures.append(f"{lang} {name} {getattr(s, name):.3f} < {floors[lang][name]}")
+    return failures
+
+
+def test_the_floor_check_fails_a_figure_below_its_floor() -> None:
+    def score(lang: str, precision: float, hit: bool) -> ev.QueryScore:
+        query = ev.LabelledQuery(f"{lang}-x", lang, "x", "", ("1102",), (), (), "")
+        return ev.QueryScore(query, (), 3, precision, hit, precision)
+
+    evaluation = ev.Evaluation((score("en", 0.9, True), score("es", 0.5, False)))
+    floors = {
+        lang: {"precision": 0.6, "hit_rate": 0.5, "ndcg": 0.6} for lang in ("en", "es", "all")
+    }
+
+    assert _floor_failures(evaluation, floors) == [
+        "es precision 0.500 < 0.6",
+        "es hit_rate 0.000 < 0.5",
+        "es ndcg 0.500 < 0.6",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_engine_holds_its_recorded_figures_on_the_set(demo_directory) -> None:
+    """P@10, hit@5 and nDCG@10 of our search, overall and per language, may not drop below
+    the figures recorded in relevance/recorded.json (the measured figures rounded down:
+    they are deterministic). A change that raises them should raise the record too."""
+    from django.db import connection
+
+    recorded = json.loads(RECORDED_FILE.read_text(encoding="utf-8"))
+    floors = recorded["engine"][connection.vendor]
+    evaluation = ev.evaluate(ev.engine_search)
+
+    print("\n" + ev.TABLE_HEADER + "\n" + "\n".join(evaluation.table("engine")))
+    assert not _floor_failures(evaluation, floors)
 
 
 # ---------------------------------------------------------------- the baseline itself
