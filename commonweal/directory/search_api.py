@@ -20,6 +20,7 @@ from ninja import Query, Router
 
 from commonweal.directory.hsda import AnonymousRateThrottle, BadParameter, Params
 from commonweal.directory.search import engine
+from commonweal.directory.search.request_form import OPEN_DAY_RANGE
 from commonweal.directory.search.types import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -95,6 +96,11 @@ def _open_at(params: Params) -> dt.datetime | None:
     if parsed.tzinfo is not None:
         # An offset was given: the moment it names, as wall-clock time here.
         parsed = timezone.localtime(parsed).replace(tzinfo=None)
+    today = timezone.localdate()
+    if abs(parsed.date() - today) > OPEN_DAY_RANGE:
+        # Opening hours say nothing useful years away, and date arithmetic on year 1 or
+        # 9999 overflows.
+        raise BadParameter("open_at", _("open_at must be within a year of today"))
     return parsed
 
 

@@ -63,6 +63,8 @@ class Lexicon:
     terms: tuple[_Term, ...]
     markers: frozenset[str]
     window: int
+    # Per category, the taxonomy codes of the services that help in that crisis.
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     # Terms by their first word (or first-word prefix, for "suicid*"): only the terms
     # whose first word is in the text are tried, so most texts cost one pass over words.
     _by_first_word: dict[str, tuple[_Term, ...]] = field(init=False, repr=False, compare=False)
@@ -212,13 +214,27 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
                             ),
                         )
                     )
+    services = data.get("services", {})
+    if not isinstance(services, dict) or not all(
+        category in CATEGORIES and _strings(codes)
+        for category, codes in services.items()
+        if category != "about"
+    ):
+        raise LexiconError(
+            f'{path}: "services" must map categories {CATEGORIES} to lists of taxonomy codes'
+        )
     orphans = sorted(set(unless) - seen)
     if orphans:
         raise LexiconError(f'{path}: "unless" names phrases not in the lexicon: {orphans}')
     for word in markers["words"]:
         if normalise(word) != word or " " in word:
             raise LexiconError(f"{path}: topic marker {word!r} must be one plain lower-case word")
-    return Lexicon(tuple(terms), frozenset(markers["words"]), markers["window"])
+    return Lexicon(
+        tuple(terms),
+        frozenset(markers["words"]),
+        markers["window"],
+        {c: tuple(codes) for c, codes in services.items() if c != "about"},
+    )
 
 
 def _strings(value: object, allow_empty: bool = False) -> bool:
@@ -244,6 +260,16 @@ def crisis_level(text: str) -> CrisisLevel:
     return max(
         (m.level for m in matched_terms(text)), key=_ORDER.__getitem__, default=CrisisLevel.NONE
     )
+
+
+def emergency_service_codes(text: str) -> tuple[str, ...]:
+    """The taxonomy codes of help for each crisis `text` signals as an emergency (not a
+    topic), in lexicon order: what a search should put first."""
+    lexicon = _bundled()
+    categories = dict.fromkeys(
+        m.category for m in lexicon.matches(text) if m.level == CrisisLevel.EMERGENCY
+    )
+    return tuple(dict.fromkeys(c for cat in categories for c in lexicon.services.get(cat, ())))
 
 
 def signals_self_harm(text: str) -> bool:

@@ -206,3 +206,15 @@ class ZipForm(forms.Form):
         if near and not re.match(r"^\d{5}(-\d{4})?$", near):
             raise forms.ValidationError(_("Enter a 5-digit ZIP code, like 33130."))
         return near[:5]
+
+
+class StaffZipForm(ZipForm):
+    """The ZIP code a navigator searches near: the person's own, unless changed here."""
+
+    near = forms.CharField(
+        label=_("ZIP code to search near"),
+        required=False,
+        max_length=10,
+        help_text=_("Services near this ZIP code. The person's record is not changed."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )

@@ -85,6 +85,68 @@ DOMAIN_WORDS: dict[str, tuple[Any, Any, Any]] = {
     ),
 }
 
+# The same results told to staff about the person they screened (the navigator's pages),
+# not to the person: "The answers show …". Per domain: positive, negative.
+STAFF_DOMAIN_WORDS: dict[str, tuple[Any, Any]] = {
+    "living-situation": (
+        _(
+            "The answers show a housing need: a place to live may be at risk, or the place has problems that affect health."
+        ),
+        _("The answers do not show a housing need right now."),
+    ),
+    "food": (
+        _("The answers show that food has been running short."),
+        _("The answers do not show that food has been running short."),
+    ),
+    "transportation": (
+        _("The answers show that getting to appointments or everyday needs has been hard."),
+        _("The answers do not show a transportation problem."),
+    ),
+    "utilities": (
+        _("The answers show a risk of losing electricity, gas, oil or water service."),
+        _("The answers do not show a problem with utilities."),
+    ),
+    "interpersonal-safety": (
+        _(
+            "The answers show that someone may be hurting, threatening or insulting this person. Offer confidential help, and talk about it only where they are safe."
+        ),
+        _("The answers do not show a safety concern with people around this person."),
+    ),
+    "depression": (
+        _(
+            "The answers show signs of depression worth a follow-up with a doctor, counselor or other health worker."
+        ),
+        _("The answers do not show strong signs of depression right now."),
+    ),
+    "anxiety": (
+        _(
+            "The answers show signs of anxiety worth a follow-up with a doctor, counselor or other health worker."
+        ),
+        _("The answers do not show strong signs of anxiety right now."),
+    ),
+    "suicide-risk": (
+        _(
+            "The answers show thoughts of suicide. Follow the safety protocol now: do not leave the person alone if the risk is acute."
+        ),
+        _("The answers do not show thoughts of suicide."),
+    ),
+    "wellbeing": (
+        _(
+            "The answers show low wellbeing. A conversation with a doctor, counselor or other health worker could help."
+        ),
+        _("The answers do not show low wellbeing."),
+    ),
+    "loneliness": (
+        _(
+            "The answers show loneliness. Groups, programs and people nearby can help this person feel more connected."
+        ),
+        _("The answers do not show loneliness."),
+    ),
+}
+
+RESIDENT = "resident"
+STAFF = "staff"
+
 BAND_WORDS: dict[str, Any] = {
     "none-minimal": _("None or minimal"),
     "minimal": _("Minimal"),
@@ -154,10 +216,13 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def present_score(instrument: Any, score: Score) -> DomainResult:
+def present_score(instrument: Any, score: Score, audience: str = RESIDENT) -> DomainResult:
+    """One domain's result in plain words, to the person (`RESIDENT`) or about them (`STAFF`)."""
     rule = _rule(instrument, score.code)
     domain = getattr(score, "domain", "") or rule.get("domain", "")
     heading, yes_words, no_words = DOMAIN_WORDS.get(domain, (score.name, "", ""))
+    if audience == STAFF and domain in STAFF_DOMAIN_WORDS:
+        yes_words, no_words = STAFF_DOMAIN_WORDS[domain]
     meaning = yes_words if score.positive else no_words
     value_text = ""
     if score.value is not None and rule.get("method") == "sum":
@@ -183,12 +248,12 @@ def present_score(instrument: Any, score: Score) -> DomainResult:
     )
 
 
-def present(result: ScoreResult) -> Presented:
+def present(result: ScoreResult, audience: str = RESIDENT) -> Presented:
     try:
         instrument = instruments.get(result.instrument)
     except Exception:
         instrument = None
-    domains = tuple(present_score(instrument, score) for score in result.scores)
+    domains = tuple(present_score(instrument, score, audience) for score in result.scores)
     return Presented(
         instrument=instrument,
         domains=domains,

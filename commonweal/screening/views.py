@@ -42,6 +42,7 @@ from commonweal.screening.forms import (
     QuestionnaireForm,
     SafetyNoteForm,
     SafetyStepForm,
+    StaffZipForm,
     ZipForm,
     new_submission_token,
 )
@@ -63,9 +64,11 @@ def _minutes(instrument: instruments.Instrument) -> int:
     return max(1, round(questions * SECONDS_PER_QUESTION / 60))
 
 
-def _results_context(result: ScoreResult, *, near: str, list_next: str = "") -> dict[str, Any]:
+def _results_context(
+    result: ScoreResult, *, near: str, list_next: str = "", audience: str = presenting.RESIDENT
+) -> dict[str, Any]:
     """What the results partial shows: domains in plain words and services per need."""
-    presented = presenting.present(result)
+    presented = presenting.present(result, audience)
     rows = [
         (
             domain,
@@ -359,11 +362,13 @@ def screening_detail(request: HttpRequest, screening_id: str) -> HttpResponse:
         raise Http404
     recording.record_read(screening=screening, by=request.user, request=request)
     result = _stored_result(screening)
-    zip_form = ZipForm(request.GET or None, initial={"near": screening.person.zip_code})
+    zip_form = StaffZipForm(request.GET or None, initial={"near": screening.person.zip_code})
     near = screening.person.zip_code
     if zip_form.is_bound and zip_form.is_valid() and zip_form.cleaned_data["near"]:
         near = zip_form.cleaned_data["near"]
-    context = _results_context(result, near=near, list_next=request.get_full_path())
+    context = _results_context(
+        result, near=near, list_next=request.get_full_path(), audience=presenting.STAFF
+    )
     context.update(
         {
             "screening": screening,

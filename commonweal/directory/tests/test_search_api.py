@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from commonweal.directory.search.query import reset_dictionary
 from commonweal.directory.tests.search_directory import build_search_directory
@@ -78,7 +80,9 @@ def test_filters_and_paging(client, directory) -> None:
     assert (body["total"], body["page"], len(body["results"])) == (2, 2, 1)
     body = client.get(URL, {"category": "1102"}).json()
     assert body["total"] == 2
-    body = client.get(URL, {"q": "pantry", "open_at": "2026-11-23T12:00"}).json()  # a Monday noon
+    today = timezone.localdate()
+    monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+    body = client.get(URL, {"q": "pantry", "open_at": f"{monday.isoformat()}T12:00"}).json()
     assert [r["name"] for r in body["results"]] == ["Little Havana Food Pantry"]
     body = client.get(URL, {"lat": "25.8332", "lon": "-80.2787", "radius_km": "2"}).json()
     assert {r["name"] for r in body["results"]} == {
@@ -100,6 +104,8 @@ def test_filters_and_paging(client, directory) -> None:
         ({"radius_km": "100000"}, "radius_km"),
         ({"open_at": "tomorrow at noon"}, "open_at"),
         ({"open_at": "2026-13-45T99:00"}, "open_at"),
+        ({"open_at": "0001-01-01T00:00"}, "open_at"),
+        ({"open_at": "9999-12-31T23:59"}, "open_at"),
         ({"open_now": "maybe"}, "open_now"),
         ({"free": "2"}, "free"),
         ({"page": "0"}, "page"),

@@ -246,6 +246,29 @@ def test_the_bundled_lexicon_loads_and_covers_every_category_in_both_languages()
             assert data["terms"][category]["danger"][lang], (category, lang)
 
 
+@pytest.mark.parametrize(
+    ("text", "first_code"),
+    [
+        ("I want to kill myself", "1126"),  # psychiatric emergency services
+        ("quiero morir", "1126"),
+        ("my husband hits me", "1124"),  # help escape violence
+        ("mi esposo me pega", "1124"),
+        ("took too many pills", "1126"),
+    ],
+)
+def test_an_emergency_names_the_help_to_look_in_first(text: str, first_code: str) -> None:
+    codes = crisis.emergency_service_codes(text)
+    assert codes[0] == first_code
+    assert "1305" in codes  # help hotlines, for every crisis
+
+
+@pytest.mark.parametrize(
+    "text", ["suicide prevention training volunteer", "food pantry", "domestic violence research"]
+)
+def test_a_topic_or_an_ordinary_need_names_no_crisis_help(text: str) -> None:
+    assert crisis.emergency_service_codes(text) == ()
+
+
 def _set(path: list, value):
     def change(data):
         target = data
@@ -272,6 +295,8 @@ def _set(path: list, value):
         (_set(["terms", "violence", "topic", "en"], ["kms"]), "listed twice"),
         (_set(["unless", "not in the list"], ["x"]), "not in the lexicon"),
         (_set(["unless", "kms"], "20 kms"), "map a phrase to a list"),
+        (_set(["services", "weather"], ["1305"]), '"services" must map'),
+        (_set(["services", "violence"], "1124"), '"services" must map'),
     ],
 )
 def test_a_malformed_lexicon_is_refused_with_a_clear_message(

@@ -59,6 +59,20 @@ def test_a_submitted_screening_is_scored_stored_and_logged(
 
 
 @pytest.mark.django_db
+def test_the_navigator_reads_results_about_the_person_not_addressed_to_them(
+    client, navigator, person
+) -> None:
+    client.force_login(navigator)
+    client.post(
+        _url(person), {**phq9(first_eight=2, item9=0), "submission": _submission(client, person)}
+    )
+    detail = client.get(Screening.objects.get().get_absolute_url()).content.decode()
+    assert "The answers show signs of depression" in detail
+    assert "Your answers" not in detail and "Your ZIP code" not in detail
+    assert "ZIP code to search near" in detail
+
+
+@pytest.mark.django_db
 def test_a_double_submission_stores_one_screening(client, navigator, person) -> None:
     client.force_login(navigator)
     data = {**phq9(first_eight=1), "submission": _submission(client, person)}
