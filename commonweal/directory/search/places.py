@@ -154,6 +154,16 @@ _NEAR_ME_WORDS = {
 _MONEY_AFTER_RE = re.compile(r"^\s*(?:dollars?|usd|bucks|pesos|d[oó]lares)\b", re.IGNORECASE)
 _ZIP_TOKEN_RE = re.compile(r"(?<![\w-])(\d{5})(?:-\d{4})?(?![\w-])")
 _HOUSE_NUMBER_RE = re.compile(r"^\s*\d+[a-z]?\s+\S", re.IGNORECASE)
+# A street address written before a city ("444 SW 2nd Ave", "1550 N.W. 10th Street"):
+# the bundled gazetteer places the city, and the street is not part of the need.
+_STREET_TYPES = (
+    "st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ct|court|ln|lane|way|pl|place|"
+    "ter|terrace|hwy|highway|pkwy|parkway|cir|circle|trl|trail|calle|avenida"
+)
+_STREET_ADDRESS_RE = re.compile(
+    rf"\b\d+[a-z]?\s+(?:\S+\s+){{0,4}}?(?:{_STREET_TYPES})\.?(?:\s+(?:apt|unit|#)\s*\S+)?\s*,?\s*$",
+    re.IGNORECASE,
+)
 
 # Place names that are also everyday words: taken from a query only after a preposition
 # ("in Homestead"), never bare ("homestead exemption").
@@ -421,6 +431,13 @@ def _resolve_text(text: str) -> Place | None:
             entry = lookup_name(", ".join(parts[start:]), index=index)
             if entry is not None:
                 break
+    if entry is None and _HOUSE_NUMBER_RE.match(text):
+        # "444 SW 2nd Ave Miami FL": the longest trailing run of words that names a city.
+        words = text.split()
+        for size in range(min(4, len(words) - 1), 0, -1):
+            entry = lookup_name(" ".join(words[-size:]), index=index)
+            if entry is not None:
+                break
     if entry is None:
         return None
     kind = "city" if entry.kind == "city" else "neighborhood"
@@ -471,7 +488,15 @@ def extract_place(q: str) -> tuple[str, str]:
         entry = lookup_name(tail, fuzzy=bool(preposition), index=index)
         if entry is None:
             continue
-        return " ".join(head_words).strip(" ,"), tail.strip(" ,")
+        head = " ".join(head_words).strip(" ,")
+        street = _STREET_ADDRESS_RE.search(head)
+        if street:
+            # "food near 444 SW 2nd Ave Miami": the street goes with the place.
+            tail = f"{head[street.start() :].strip(' ,')}, {tail.strip(' ,')}"
+            head = re.sub(
+                rf"(?:\b(?:{_PREPOSITION_RE})\s*)$", "", head[: street.start()], flags=re.IGNORECASE
+            ).strip(" ,")
+        return head, tail.strip(" ,")
     return text, ""
 
 

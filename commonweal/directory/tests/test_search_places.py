@@ -96,6 +96,14 @@ def test_an_address_without_a_zip_code_resolves_to_its_city() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("text", ["444 SW 2nd Ave Miami FL", "12 Main Street Hialeah"])
+def test_an_address_without_commas_resolves_to_its_city(text) -> None:
+    place, message = places.resolve(text, None, None)
+    assert message is None and place.kind == "city"
+    assert place.label.split(",")[0] in text
+
+
+@pytest.mark.django_db
 def test_cities_outside_the_bundled_file_come_from_the_directory_addresses() -> None:
     assert places.resolve("Naples", None, None)[0] is None
     add_address("Naples", "FL", "34102", 26.14, -81.79)
@@ -219,6 +227,13 @@ def test_a_very_long_place_text_is_cut_short_not_an_error() -> None:
         ("shelter nearby", ("shelter", NEAR_ME)),
         ("Hialeah", ("", "Hialeah")),
         ("help in Homestead", ("help", "Homestead")),
+        ("food 444 SW 2nd Ave Miami", ("food", "444 SW 2nd Ave, Miami")),
+        ("food near 444 SW 2nd Ave, Miami", ("food", "444 SW 2nd Ave, Miami")),
+        (
+            "comida cerca de 1550 NW 10th Street Miami FL",
+            ("comida", "1550 NW 10th Street, Miami FL"),
+        ),
+        ("help with rent on 5th street Miami", ("help with rent on 5th street", "Miami")),
     ],
 )
 def test_extract_place_splits_need_from_place(q, expected) -> None:
