@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from commonweal.accounts.api import router as accounts_router
 from commonweal.directory.hsda import build_hsda_api
 from commonweal.directory.search_api import router as search_router
+from commonweal.referrals.api import router as referrals_router
 from commonweal.screening.api import router as screening_router
 
 api_v1 = NinjaAPI(
@@ -19,5 +20,6 @@ api_v1 = NinjaAPI(
 api_v1.add_router("/accounts/", accounts_router)
 api_v1.add_router("/search", search_router)
 api_v1.add_router("/screenings/", screening_router)
+api_v1.add_router("/referrals", referrals_router)
 
 api_hsda = build_hsda_api()

@@ -13,14 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from commonweal.accounts.forms import AccessibleForm
 from commonweal.directory.language_names import display_name
+from commonweal.referrals import phones
 from commonweal.referrals.models import Person
 
 # Languages most asked for in the partnership's area first; "other" keeps the list short.
 LANGUAGE_CODES = ("en", "es", "ht", "pt", "fr", "ru", "zh", "vi", "ar", "ase")
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
-# Until issue 5 brings `phonenumbers`: 10 US digits (an optional leading 1), or an
-# international number written with a leading + and 8–15 digits.
-PHONE_ALLOWED_RE = re.compile(r"^[+\d\s().\-]+$")
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -30,22 +28,8 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def clean_phone_number(raw: str) -> str:
-    """A phone number as digits (with + for international), or a ValidationError."""
-    text = raw.strip()
-    if not text:
-        return ""
-    if not PHONE_ALLOWED_RE.match(text):
-        raise ValidationError(_("Enter a phone number using digits only, like 305-555-0123."))
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        if not 8 <= len(digits) <= 15:
-            raise ValidationError(_("An international number has 8 to 15 digits after the +."))
-        return "+" + digits
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10:
-        raise ValidationError(_("Enter a 10-digit phone number with its area code."))
-    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    """A phone number in its stored form (see referrals.phones), or a ValidationError."""
+    return phones.normalise_phone(raw)
 
 
 class PersonForm(AccessibleForm, forms.ModelForm):

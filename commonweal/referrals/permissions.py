@@ -86,3 +86,52 @@ def acting_organization(user: Any, person: Person) -> Organization | None:
         .first()
     )
     return member.organization if member is not None else None
+
+
+# --- referrals ----------------------------------------------------------------------------------
+#
+# A referral is visible to care staff (navigator, partner staff) of the organisation that
+# sent it and of the organisation it is addressed to; to nobody else (a superuser reads
+# everything, audit-logged). The receiver sees the referral's snapshot of the person
+# (`Referral.shared_person`), never the person's record, and never the private note.
+# Outside these, a referral answers "not found" — the same as one that does not exist.
+
+
+def visible_referrals(user: Any, box: str = "all") -> QuerySet:
+    """The referrals this user may see; `box`: "sent", "received" or "all"."""
+    from django.db.models import Q
+
+    from commonweal.referrals.models import Referral
+
+    if not _is_signed_in(user):
+        return Referral.objects.none()
+    organization_ids = care_organization_ids(user)
+    sent = Q(from_organization_id__in=organization_ids)
+    received = Q(to_organization_id__in=organization_ids)
+    if user.is_superuser and not organization_ids:
+        wanted = Q()
+    elif box == "sent":
+        wanted = sent
+    elif box == "received":
+        wanted = received
+    else:
+        wanted = sent | received
+    if not organization_ids and not user.is_superuser:
+        return Referral.objects.none()
+    return Referral.objects.filter(wanted)
+
+
+def can_view_referral(user: Any, referral: Any) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    organization_ids = set(care_organization_ids(user))
+    return bool(organization_ids & {referral.from_organization_id, referral.to_organization_id})
+
+
+def can_see_private_note(user: Any, referral: Any) -> bool:
+    """Only the referring organisation's staff: the note is theirs, never the receiver's."""
+    if not _is_signed_in(user):
+        return False
+    return referral.from_organization_id in set(care_organization_ids(user))
