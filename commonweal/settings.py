@@ -259,6 +259,11 @@ COMMONWEAL_SEMANTIC_SEARCH = env_bool("COMMONWEAL_SEMANTIC_SEARCH", False)
 # Hours within which a navigator must follow up a screening that started the safety protocol.
 COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW_UP_HOURS", "24"))
 
+# A sent referral with no answer after this many days, or an accepted one with no progress,
+# comes first on the navigator's worklist as overdue.
+REFERRAL_NO_RESPONSE_DAYS = int(os.environ.get("REFERRAL_NO_RESPONSE_DAYS", "3"))
+REFERRAL_NO_PROGRESS_DAYS = int(os.environ.get("REFERRAL_NO_PROGRESS_DAYS", "14"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

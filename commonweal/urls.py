@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("commonweal.web.urls")),
     path("", include("commonweal.directory.urls")),
     path("people/", include("commonweal.referrals.urls")),
+    path("referrals/", include("commonweal.referrals.referral_urls")),
     path("screening/", include("commonweal.screening.urls")),
     path("accounts/", include("commonweal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -242,7 +242,7 @@ class Outcome(models.TextChoices):
 
 # No 0/O, 1/I/L, U: a code read out on the phone or copied from paper must not be misread.
 STATUS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-STATUS_CODE_LENGTH = 12  # 29**12 ≈ 2**58: unguessable, given the lookup is rate-limited
+STATUS_CODE_LENGTH = 12  # 30**12 ≈ 2**59: unguessable, given the lookup is rate-limited
 
 
 def new_status_code() -> str:
@@ -308,7 +308,11 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The person checks their referral with this code (or a link holding it), no account.
     status_code = models.CharField(  # noqa: DJ001 - NULL for none, so "unique" ignores it
-        max_length=STATUS_CODE_LENGTH, unique=True, null=True, default=new_status_code, editable=False
+        max_length=STATUS_CODE_LENGTH,
+        unique=True,
+        null=True,
+        default=new_status_code,
+        editable=False,
     )
 
     class Meta:

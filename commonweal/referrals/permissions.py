@@ -107,7 +107,8 @@ def visible_referrals(user: Any, box: str = "all") -> QuerySet:
         return Referral.objects.none()
     organization_ids = care_organization_ids(user)
     sent = Q(from_organization_id__in=organization_ids)
-    received = Q(to_organization_id__in=organization_ids)
+    # A draft has not been sent: the receiver does not see it until it is.
+    received = Q(to_organization_id__in=organization_ids) & ~Q(status="draft")
     if user.is_superuser and not organization_ids:
         wanted = Q()
     elif box == "sent":
@@ -127,7 +128,9 @@ def can_view_referral(user: Any, referral: Any) -> bool:
     if user.is_superuser:
         return True
     organization_ids = set(care_organization_ids(user))
-    return bool(organization_ids & {referral.from_organization_id, referral.to_organization_id})
+    if referral.from_organization_id in organization_ids:
+        return True
+    return referral.to_organization_id in organization_ids and referral.status != "draft"
 
 
 def can_see_private_note(user: Any, referral: Any) -> bool:

@@ -121,6 +121,11 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
             if person.preferred_language
             else "",
             "care_team": person.care_team.select_related("organization").order_by("added_at"),
+            "consents": person.consents.prefetch_related("organizations"),
+            "can_record_consent": permissions.acting_organization(request.user, person) is not None,
+            "referrals": permissions.visible_referrals(request.user, "sent")
+            .filter(person=person)
+            .select_related("service", "to_organization")[:50],
             # The screening app's part of the page; it audit-logs its own reads.
             **panel.for_person_page(person=person, by=request.user, request=request),
         },

@@ -13,5 +13,31 @@ register = template.Library()
 
 @register.filter
 def works_with_people(user: Any) -> bool:
-    """Whether to offer this user the People link (navigators and partner staff)."""
-    return permissions.can_work_with_people(user)
+    """Whether to offer this user the People link (navigators and partner staff).
+
+    Remembered on the user object for the request: search results ask once per card."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_works_with_people", None)
+    if cached is None:
+        cached = permissions.can_work_with_people(user)
+        user._works_with_people = cached
+    return cached
+
+
+@register.filter
+def referrals_url(user: Any) -> str:
+    """Where the Referrals link goes: the inbox for partner staff, else the sent worklist."""
+    from django.urls import reverse
+
+    from commonweal.accounts.models import Role
+
+    if user.organization_ids_with_role(Role.NAVIGATOR):
+        return reverse("referral:worklist")
+    return reverse("referral:inbox")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """A label from a choices dict, or the key itself when it is not there."""
+    return mapping.get(key, key) if hasattr(mapping, "get") else key

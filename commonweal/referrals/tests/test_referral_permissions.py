@@ -77,3 +77,17 @@ def test_every_read_is_audit_logged(referral, other_org_staff, person) -> None:
     referring.record_list_read(referrals=[referral], by=other_org_staff)
     listed = AuditEvent.objects.filter(action="view", object_id="list").get()
     assert listed.detail["referrals"] == [str(referral.pk)]
+
+
+@pytest.mark.django_db
+def test_a_draft_is_the_senders_alone_until_it_is_sent(
+    person, service, navigator, consent, other_org_staff
+) -> None:
+    from commonweal.referrals.tests.referral_fixtures import refer
+
+    draft = refer(person, service, navigator, send=False).referral
+    assert draft.status == "draft"
+    assert permissions.can_view_referral(navigator, draft)
+    assert not permissions.can_view_referral(other_org_staff, draft)
+    assert draft not in permissions.visible_referrals(other_org_staff, "received")
+    assert draft in permissions.visible_referrals(navigator, "sent")
