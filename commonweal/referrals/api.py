@@ -22,7 +22,7 @@ from ninja.responses import Status
 
 from commonweal.accounts.api_auth import api_auth
 from commonweal.directory.models import Service, ServiceAtLocation
-from commonweal.referrals import lifecycle, permissions, referring
+from commonweal.referrals import fhir, fhir_import, lifecycle, permissions, referring
 from commonweal.referrals.errors import (
     IllegalTransition,
     KeyReused,
@@ -257,6 +257,71 @@ def list_referrals(request: HttpRequest, box: str = "all", limit: int = 50):
     referrals = list(referring.referrals_for(request.auth, box)[:limit])
     referring.record_list_read(referrals=referrals, by=request.auth, request=request)
     return Status(200, [referring.view(r, request.auth) for r in referrals])
+
+
+@router.post(
+    "/fhir",
+    response={200: dict, 201: dict, 400: Message, 403: Message, 409: Message},
+    summary="Accept a referral from an EHR as a FHIR R4 Bundle (ServiceRequest, Patient, Consent)",
+    description=(
+        "The performer is a HealthcareService whose id (or identifier in "
+        f"{fhir.SERVICE_SYSTEM}) is one of our services. Answers the new referral's FHIR "
+        "Bundle; 400 lists each problem with its path; nothing is written on any error."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/fhir+json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
+def import_fhir(request: HttpRequest, response: HttpResponse):
+    try:
+        data = json.loads(request.body or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return _message(400, f"the body is not valid JSON: {error}", "invalid-json")
+    key = request.META.get(IDEMPOTENCY_HEADER) or None
+    if key is not None and not (0 < len(key) <= referring.MAX_KEY_LENGTH and key.isprintable()):
+        return _message(
+            400,
+            f"Idempotency-Key must have 1 to {referring.MAX_KEY_LENGTH} printable characters",
+            "invalid",
+        )
+    try:
+        made = fhir_import.import_bundle(
+            data=data, by=request.auth, idempotency_key=key, request=request
+        )
+    except fhir.InvalidBundle as refused:
+        return _message(
+            400, "the Bundle is not a valid referral", "invalid-fhir", list(refused.errors)
+        )
+    except KeyReused as refused:
+        return _message(409, refused.message, refused.code)
+    except ReferralError as refused:
+        return _message(400, refused.message, refused.code)
+    except NotAllowed as refused:
+        return _message(403, refused.message, "forbidden")
+    referral = _reloaded(made.referral)
+    response["ETag"] = referral.etag
+    response["Location"] = f"/api/v1/referrals/{referral.pk}"
+    return Status(201 if made.created else 200, fhir.referral_bundle(referral))
+
+
+@router.get(
+    "/{referral_id}/fhir",
+    response={200: dict, 404: Message},
+    summary="One referral as a FHIR R4 Bundle (ServiceRequest, Task, Consent; never the private note)",
+)
+def read_fhir(request: HttpRequest, response: HttpResponse, referral_id: uuid.UUID):
+    referral = _visible(request, referral_id)
+    if referral is None:
+        return _not_found()
+    referring.record_read(referral=referral, by=request.auth, request=request, what="fhir")
+    response["ETag"] = referral.etag
+    return Status(200, fhir.referral_bundle(referral))
 
 
 @router.get(

@@ -34,7 +34,17 @@ def referrals_url(user: Any) -> str:
 
     if user.organization_ids_with_role(Role.NAVIGATOR):
         return reverse("referral:worklist")
-    return reverse("referral:inbox")
+    if user.organization_ids_with_role(Role.PARTNER_STAFF):
+        return reverse("referral:inbox")
+    return reverse("referral:metrics")
+
+
+@register.filter
+def sees_referral_metrics(user: Any) -> bool:
+    """Whether the loop-closure figures are open to this user (see referrals.metrics)."""
+    from commonweal.referrals.metrics import scope_for
+
+    return scope_for(user) is not None
 
 
 @register.filter

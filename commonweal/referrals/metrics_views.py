@@ -1,0 +1,103 @@
+"""The loop-closure metrics page (/referrals/metrics/): thin over referrals/metrics.py.
+
+Coalition admins and analysts see every partner (analysts with small cells hidden);
+navigators see only referrals their own organisation sent or received; anyone else is
+refused. No person data is read or shown, so the page writes no audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from commonweal.referrals import metrics
+from commonweal.referrals.models import ReasonCode
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 5 * 366
+
+
+def _date(raw: str | None, default: dt.date, label: str, errors: list[str]) -> dt.date:
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        errors.append(_("%(field)s: enter a date like 2026-01-31.") % {"field": label})
+        return default
+
+
+def parse_range(query: Any) -> tuple[dt.date, dt.date, list[str]]:
+    """The date range from ?start=&end= (the last 90 days by default) and what is wrong."""
+    today = timezone.localdate()
+    errors: list[str] = []
+    end = _date(query.get("end"), today, _("To"), errors)
+    start = _date(query.get("start"), end - dt.timedelta(days=DEFAULT_DAYS - 1), _("From"), errors)
+    if not errors and start > end:
+        errors.append(_("The start date must be on or before the end date."))
+    if not errors and (end - start).days > MAX_DAYS:
+        errors.append(_("Choose a range of at most five years."))
+    return start, end, errors
+
+
+def duration_text(value: dt.timedelta | None) -> str:
+    """A median duration in words: hours under two days, else days with one decimal."""
+    if value is None:
+        return "—"
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        whole = round(hours)
+        return ngettext("%(n)d hour", "%(n)d hours", whole) % {"n": whole}
+    return _("%(n)s days") % {"n": f"{hours / 24:.1f}"}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _present(row: metrics.Row) -> dict[str, Any]:
+    return {
+        "name": row.name or (_("Other partners (pooled)") if row.pooled else _("All partners")),
+        "row": row,
+        "closed_share": _share(row.closed_share),
+        "served_share": _share(row.served_share),
+        "to_accept": duration_text(row.median_to_accept),
+        "to_complete": duration_text(row.median_to_complete),
+        "reasons": [
+            (str(ReasonCode(reason).label) if reason in ReasonCode.values else reason, n)
+            for reason, n in sorted(row.decline_reasons.items())
+        ],
+    }
+
+
+@login_required
+def metrics_page(request: HttpRequest) -> HttpResponse:
+    scope = metrics.scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    start, end, errors = parse_range(request.GET)
+    context: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "errors": errors,
+        "scope": scope,
+        "small_cell": metrics.SMALL_CELL,
+    }
+    if not errors:
+        report = metrics.loop_closure(start=start, end=end, scope=scope)
+        context["rows"] = [_present(row) for row in report.rows]
+        context["overall"] = _present(report.overall)
+    return render(
+        request,
+        "referrals/referral/metrics.html",
+        context,
+        status=400 if errors else 200,
+    )
