@@ -264,6 +264,14 @@ COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW
 REFERRAL_NO_RESPONSE_DAYS = int(os.environ.get("REFERRAL_NO_RESPONSE_DAYS", "3"))
 REFERRAL_NO_PROGRESS_DAYS = int(os.environ.get("REFERRAL_NO_PROGRESS_DAYS", "14"))
 
+# The site's own address, for links in emails and texts sent by the worker (no request there).
+COMMONWEAL_SITE_URL = os.environ.get("COMMONWEAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The outbox (referrals/outbox.py): first retry after this many seconds, doubling; give up
+# after this many attempts; a message caught mid-send longer than the lease is "unknown".
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

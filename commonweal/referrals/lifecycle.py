@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
-from commonweal.referrals import permissions
+from commonweal.referrals import notifications, permissions, reminders
 from commonweal.referrals.errors import (
     IllegalTransition,
     InvalidReferral,
@@ -213,6 +213,7 @@ def _apply(current: Referral, move: Move, by: Any, request: HttpRequest | None) 
         current, "status", "status_reason", "sent_at", "closed_at", "outcome", "outcome_note"
     )
     _event(current, from_status=from_status, by=by, reason=move.reason, text=move.text, at=now)
+    notifications.on_transition(current, from_status)  # outbox rows, in this transaction
     audit.record(
         action=AuditEvent.Action.UPDATE,
         actor=by,
@@ -302,6 +303,7 @@ def schedule_appointment(
             text=at.isoformat() if at else "",
             at=timezone.now(),
         )
+        reminders.plan(current)  # queues, moves or cancels the person's reminder
         audit.record(
             action=AuditEvent.Action.UPDATE,
             actor=by,

@@ -370,3 +370,7 @@ class ReferralEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):  # type: ignore[override]
         raise PermissionError("Referral events are append-only.")
+
+
+# The outbox lives in its own module; imported here so Django registers it with this app.
+from commonweal.referrals.outbox_models import OutboxMessage  # noqa: E402, F401

@@ -26,7 +26,15 @@ from django.views.decorators.http import require_POST
 
 from commonweal.directory.models import Service, ServiceAtLocation
 from commonweal.referrals import consent as consents
-from commonweal.referrals import lifecycle, people, permissions, referring, status_page, worklist
+from commonweal.referrals import (
+    lifecycle,
+    people,
+    permissions,
+    referring,
+    reminders,
+    status_page,
+    worklist,
+)
 from commonweal.referrals.consent_views import parse_uuid
 from commonweal.referrals.errors import NotAllowed, ReferralError, StaleVersion
 from commonweal.referrals.models import (
@@ -383,7 +391,7 @@ def appointment(request: HttpRequest, referral_id: Any) -> HttpResponse:
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _detail(request, referral, error=message, status=400)
     try:
-        lifecycle.schedule_appointment(
+        updated = lifecycle.schedule_appointment(
             referral=referral,
             at=form.cleaned_data["at"],
             by=request.user,
@@ -398,4 +406,6 @@ def appointment(request: HttpRequest, referral_id: Any) -> HttpResponse:
         if form.cleaned_data["at"] is None
         else _("The appointment was saved."),
     )
+    if problem := reminders.problem_for(updated):  # e.g. no agreed way to text or email them
+        messages.warning(request, problem)
     return redirect("referral:detail", referral_id=referral.pk)

@@ -318,16 +318,20 @@ def test_the_person_page_lists_their_referrals(client, navigator, person, referr
 
 
 @pytest.mark.django_db
-def test_the_nav_offers_referrals_to_care_staff_only(
-    client, navigator, other_org_staff, analyst
+def test_the_nav_offers_referrals_to_care_staff_and_figures_to_analysts(
+    client, navigator, other_org_staff, analyst, resident
 ) -> None:
     client.force_login(navigator)
-    assert reverse("referral:worklist") in client.get("/").content.decode()
+    assert f'href="{reverse("referral:worklist")}"' in client.get("/").content.decode()
     client.force_login(other_org_staff)  # partner staff land on their inbox
     assert f'href="{reverse("referral:inbox")}"' in client.get("/").content.decode()
-    client.force_login(analyst)
+    client.force_login(analyst)  # analysts see loop-closure figures, never a referral
     html = client.get("/").content.decode()
-    assert reverse("referral:worklist") not in html and reverse("referral:inbox") not in html
+    assert f'href="{reverse("referral:metrics")}"' in html
+    assert f'href="{reverse("referral:worklist")}"' not in html
+    assert f'href="{reverse("referral:inbox")}"' not in html
+    client.force_login(resident)
+    assert "/referrals/" not in client.get("/").content.decode()
 
 
 @pytest.mark.django_db

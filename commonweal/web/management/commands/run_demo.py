@@ -90,7 +90,7 @@ class Command(BaseCommand):
             return
         commands = [runner.manage_command("runserver", "--noreload", f"{host}:{port}")]
         if not options["no_worker"]:
-            commands.append(runner.manage_command("db_worker", "--no-reload"))
+            commands.append(runner.manage_command("worker", "--no-reload"))
         code = runner.supervise(commands, ready_url=url, on_ready=announce)
         if code:
             raise CommandError(f"A demo process stopped unexpectedly (exit code {code}).")

@@ -1,0 +1,35 @@
+"""Background tasks of the referral work (django-tasks): each runs one periodic job once.
+
+The worker (`commonweal worker`) executes them; its scheduler (referrals/schedule.py) and
+`outbox.enqueue` put them in the queue. They return small JSON-safe summaries, no person data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks import task
+
+
+@task()
+def deliver_outbox() -> dict[str, Any]:
+    """Send every outbox message that is due."""
+    from commonweal.referrals import outbox
+
+    return outbox.deliver_due().as_dict()
+
+
+@task()
+def check_overdue_referrals() -> dict[str, Any]:
+    """Remind receivers, then alert senders, about referrals with no response."""
+    from commonweal.referrals import followup
+
+    return followup.check_overdue().as_dict()
+
+
+@task()
+def queue_appointment_reminders() -> dict[str, Any]:
+    """Queue the day-before reminders of upcoming appointments (idempotent)."""
+    from commonweal.referrals import reminders
+
+    return reminders.queue_upcoming().as_dict()
