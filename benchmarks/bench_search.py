@@ -353,8 +353,8 @@ def start_server(database_url: str | None, data_dir: Path, port: int) -> subproc
             "1",
             "--keep-alive",
             "600",
-            # The first request builds the spelling dictionary over 100,000 documents,
-            # which on a busy shared machine can pass gunicorn's 30 s default.
+            # A slow first request on a busy shared machine (the kept database's
+            # migrations, the gazetteer) must not hit gunicorn's 30 s default.
             "--timeout",
             "600",
             "--log-level",

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import DatabaseError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +189,18 @@ def _rows(request: SearchRequest, place: Place | None, radius_km: float) -> Quer
     return rows
 
 
+def _nearest_first(rows: QuerySet, place: Place | None) -> QuerySet:
+    """`rows` nearest first (a flat-earth distance, enough to choose which to keep), so
+    that a capped list by category keeps the services the ranking puts first (distance
+    decides inside a tier); without a place, as they come."""
+    if place is None:
+        return rows
+    squeeze = math.cos(math.radians(place.lat))
+    d_lat = F("location__latitude") - place.lat
+    d_lon = (F("location__longitude") - place.lon) * squeeze
+    return rows.annotate(cw_near=d_lat * d_lat + d_lon * d_lon).order_by("cw_near", "pk")
+
+
 def _candidates(
     rows: QuerySet,
     stem_groups: tuple[tuple[str, ...], ...],
@@ -208,25 +220,30 @@ def _candidates(
     # The query's own words, then the vocabulary's synonyms at a fraction of the weight:
     # a synonym is a weaker sign than the word the person typed.
     synonyms = index.phrases_expression(synonym_phrases)
-    for expression, factor in ((None, 1.0), (synonyms, SYNONYM_TEXT_FACTOR)):
-        if expression == "":
-            continue
-        scored: dict[uuid.UUID, float] = {}
-        for sal_id, service_id, location_id, lat, lon, score in index.text_candidates(
-            stem_groups, rows, CANDIDATE_LIMIT, expression=expression
-        ):
-            found.append((sal_id, service_id, location_id, lat, lon))
-            scored[service_id] = max(score, scored.get(service_id, 0.0))
-        for service_id, score in scored.items():
-            text_score[service_id] += factor * score
+    expressions = ((index.match_expression(stem_groups), 1.0), (synonyms, SYNONYM_TEXT_FACTOR))
+    # Per expression, a service's best location's score.
+    scored: dict[uuid.UUID, list[float]] = {}
+    for sal_id, service_id, location_id, lat, lon, scores in index.weighted_text_candidates(
+        rows, CANDIDATE_LIMIT, [e for e in expressions if e[0]]
+    ):
+        found.append((sal_id, service_id, location_id, lat, lon))
+        best = scored.setdefault(service_id, [0.0] * len(scores))
+        scored[service_id] = [max(a, b) for a, b in zip(best, scores, strict=True)]
+    weights = [factor for e, factor in expressions if e]
+    for service_id, scores in scored.items():
+        text_score[service_id] += sum(w * x for w, x in zip(weights, scores, strict=True))
     columns = ("id", "service_id", "location_id", "location__latitude", "location__longitude")
     if need_ids:
         tagged = Attribute.objects.filter(
             link_entity="service", taxonomy_term_id__in=need_ids
         ).values("link_id")
-        found.extend(rows.filter(service_id__in=tagged).values_list(*columns)[:CANDIDATE_LIMIT])
+        found.extend(
+            _nearest_first(rows.filter(service_id__in=tagged), place).values_list(*columns)[
+                :CANDIDATE_LIMIT
+            ]
+        )
     if browse:
-        found.extend(rows.values_list(*columns)[:CANDIDATE_LIMIT])
+        found.extend(_nearest_first(rows, place).values_list(*columns)[:CANDIDATE_LIMIT])
     if unplaced is not None:
         # Services with no location at all (a hotline, an online programme): found by
         # words and categories when nothing about a place or a filter could apply.
@@ -277,7 +294,12 @@ def _unplaced(plan: _Plan) -> QuerySet | None:
     place, no filter (filters and distance are about locations)."""
     if plan.place is not None or plan.browse or _has_filters(plan.request):
         return None
-    return Service.objects.filter(status="active", service_at_locations__isnull=True)
+    # Kept by the index (finding them compares every service with every location): with
+    # none, as in most directories, no query is spent on them.
+    ids = index.unplaced_services()
+    if not ids:
+        return None
+    return Service.objects.filter(status="active", id__in=ids)
 
 
 def _has_filters(request: SearchRequest) -> bool:
@@ -345,7 +367,7 @@ def _open_filter(
             local = request.open_at.replace(tzinfo=None)
             is_open = opening.is_open_at(rows, local, zone=zone)
         else:
-            is_open = opening.open_state(rows, now, zone=zone).is_open
+            is_open = opening.is_open(rows, now, zone=zone)
         if is_open:
             kept[key] = candidate
     return kept
@@ -456,18 +478,17 @@ def _rank(
     met: dict[uuid.UUID, dict[int, float]] = defaultdict(dict)
     filed: dict[uuid.UUID, int] = {}
     if plan.needs and ids:
+        # Every category of every candidate in one read (an index-only scan of
+        # attribute(link_entity, link_id, taxonomy_term_id)): which needs each meets, and
+        # how many categories it is filed under.
+        filed = defaultdict(int)
         for link_id, term_id in Attribute.objects.filter(
-            link_entity="service", link_id__in=ids, taxonomy_term_id__in=plan.need_ids
+            link_entity="service", link_id__in=ids
         ).values_list("link_id", "taxonomy_term_id"):
+            filed[link_id] += 1
             for k, (weights, _terms) in enumerate(plan.needs):
                 if term_id in weights:
                     met[link_id][k] = max(met[link_id].get(k, 0.0), weights[term_id])
-        filed = dict(
-            Attribute.objects.filter(link_entity="service", link_id__in=ids)
-            .values("link_id")
-            .annotate(n=Count("id"))
-            .values_list("link_id", "n")
-        )
     speaks = _speaking(candidates.values(), plan.languages) if plan.languages else set()
     names = dict(Service.objects.filter(id__in=ids).values_list("id", "name"))
     need_weights = [_need_weight(terms) for _weights, terms in plan.needs]

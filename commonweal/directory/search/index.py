@@ -12,13 +12,17 @@ stems (`text.index_text`), so both databases rank the same tokens:
 
 Kept in step by the database itself, so that no write path can forget it (the importer's
 bulk INSERTs, partner edits, the admin, `QuerySet.update()`, cascading deletes, raw SQL):
-triggers on the five tables a document draws on (service, organisation, attribute,
-taxonomy term, language) only append the affected service ids to `directory_search_dirty`
-— one tiny INSERT per written row, cheap even for a 100,000-service import. `refresh()`
-then rebuilds those documents in Python (stemming is Python's, the same for both
-databases) in batches of 500: the importer calls it once at its end, inside its
-transaction, and every search calls it first, so a reader never sees a stale document
-(normally there is nothing to do: one indexed query). `commonweal reindex` rebuilds all.
+triggers on the tables a document draws on (service, organisation, attribute, taxonomy
+term, language; and service-at-location, for `unplaced_services`) only append the
+affected service ids to `directory_search_dirty`. `refresh()` then rebuilds those
+documents in Python (stemming is Python's, the same for both databases) in batches of
+500, and every search calls it first, so a reader never sees a stale document (normally
+there is nothing to do: one indexed lookup). A bulk import inserts with the insert
+triggers off (`inserts_unmarked`: a million marks for 100,000 services cost more than the
+rows) and indexes the services it inserted once at its end, inside its transaction.
+`commonweal reindex` rebuilds all. Each rebuild also records the words spelling
+correction knows (`directory_search_word`) and moves a generation token on, so that a
+process's cached dictionary is read again only when something changed.
 
 Django's SQLite schema editor re-creates a table to alter it, which drops its triggers;
 `ensure_triggers` (re)creates them after every `migrate` (post_migrate, in apps.py).
@@ -29,14 +33,15 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
-from commonweal.directory.models import Attribute, Language, Service
-from commonweal.directory.search.text import index_text
+from commonweal.directory.models import Attribute, Language, Service, ServiceAtLocation
+from commonweal.directory.search.text import index_text, words
 
 BATCH = 500
 DOC_TABLE = "directory_search_doc"
@@ -46,6 +51,16 @@ FTS_TABLE = "directory_search_fts"
 BM25_WEIGHTS = (8.0, 3.0, 5.0, 1.0)
 
 DIRTY_TABLE = "directory_search_dirty"
+# The words spelling correction knows, kept at index time so that no search has to read
+# the whole directory: 's' = a stem in some document, 'n' = a readable word of a service's
+# or organisation's name (what a misspelling may be corrected to). Words of services that
+# are gone stay until the next full reindex: a stale known word only makes correction a
+# little less eager.
+WORD_TABLE = "directory_search_word"
+# One row: a token that changes whenever documents (and so the known words) change, so a
+# process can tell in one indexed lookup whether its cached dictionary is still current.
+STATE_TABLE = "directory_search_state"
+STEM, NAME_WORD = "s", "n"
 
 SQLITE_SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} "
@@ -54,6 +69,10 @@ SQLITE_SCHEMA = (
     "name, organization, categories, body, tokenize='unicode61')",
     f"CREATE TABLE IF NOT EXISTS {DIRTY_TABLE} "
     "(id INTEGER PRIMARY KEY AUTOINCREMENT, service_id char(32) NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {WORD_TABLE} "
+    "(word varchar(100) NOT NULL, kind char(1) NOT NULL, PRIMARY KEY (word, kind)) WITHOUT ROWID",
+    f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
+    "(id integer PRIMARY KEY, generation varchar(32) NOT NULL)",
 )
 _MARK = f"INSERT INTO {DIRTY_TABLE} (service_id)"
 _SERVICE_TEXT = "name, alternate_name, description, eligibility_description, organization_id"
@@ -81,18 +100,31 @@ SQLITE_TRIGGERS = {
     f"{_MARK} SELECT OLD.service_id WHERE OLD.service_id IS NOT NULL; END",
     "language_delete": "AFTER DELETE ON directory_language "
     f"WHEN OLD.service_id IS NOT NULL BEGIN {_MARK} VALUES (OLD.service_id); END",
+    # Not for the documents: whether a service has a location at all (`unplaced_services`)
+    # is cached per generation, and a mark is what moves the generation on.
+    "sal_insert": "AFTER INSERT ON directory_serviceatlocation "
+    f"BEGIN {_MARK} VALUES (NEW.service_id); END",
+    "sal_update": "AFTER UPDATE OF service_id ON directory_serviceatlocation "
+    f"BEGIN {_MARK} VALUES (NEW.service_id); {_MARK} VALUES (OLD.service_id); END",
+    "sal_delete": "AFTER DELETE ON directory_serviceatlocation "
+    f"BEGIN {_MARK} VALUES (OLD.service_id); END",
 }
 SQLITE_DROP = (
     *(f"DROP TRIGGER IF EXISTS directory_search_{name}" for name in SQLITE_TRIGGERS),
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
     f"DROP TABLE IF EXISTS {DOC_TABLE}",
     f"DROP TABLE IF EXISTS {DIRTY_TABLE}",
+    f"DROP TABLE IF EXISTS {WORD_TABLE}",
+    f"DROP TABLE IF EXISTS {STATE_TABLE}",
 )
 POSTGRES_SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} "
     "(service_id uuid PRIMARY KEY, document tsvector NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {DOC_TABLE}_gin ON {DOC_TABLE} USING gin (document)",
     f"CREATE TABLE IF NOT EXISTS {DIRTY_TABLE} (id bigserial PRIMARY KEY, service_id uuid NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {WORD_TABLE} "
+    "(word text NOT NULL, kind char(1) NOT NULL, PRIMARY KEY (word, kind))",
+    f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (id integer PRIMARY KEY, generation text NOT NULL)",
 )
 # table → (trigger events, body of the plpgsql function marking the service ids)
 POSTGRES_TRIGGERS = {
@@ -117,6 +149,11 @@ POSTGRES_TRIGGERS = {
         "IF TG_OP <> 'DELETE' AND NEW.link_entity = 'service' THEN "
         f"{_MARK} VALUES (NEW.link_id); END IF;",
     ),
+    "directory_serviceatlocation": (
+        "INSERT OR UPDATE OF service_id OR DELETE",
+        f"IF TG_OP <> 'INSERT' THEN {_MARK} VALUES (OLD.service_id); END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {_MARK} VALUES (NEW.service_id); END IF;",
+    ),
     "directory_language": (
         "INSERT OR UPDATE OR DELETE",
         "IF TG_OP <> 'INSERT' AND OLD.service_id IS NOT NULL THEN "
@@ -127,12 +164,21 @@ POSTGRES_TRIGGERS = {
 }
 POSTGRES_DROP = (
     *(
+        # CASCADE drops its triggers too.
         f"DROP FUNCTION IF EXISTS directory_search_mark_{table}() CASCADE"
         for table in POSTGRES_TRIGGERS
     ),
     f"DROP TABLE IF EXISTS {DOC_TABLE}",
     f"DROP TABLE IF EXISTS {DIRTY_TABLE}",
+    f"DROP TABLE IF EXISTS {WORD_TABLE}",
+    f"DROP TABLE IF EXISTS {STATE_TABLE}",
 )
+
+
+# While set (inside an import's transaction) the triggers leave new rows unmarked: the
+# importer marks the services it inserted itself, in bulk (`inserts_unmarked`).
+UNMARKED_SETTING = "commonweal.search_unmarked"
+SQLITE_INSERT_TRIGGERS = ("service_insert", "attribute_insert", "language_insert", "sal_insert")
 
 
 def _trigger_statements(vendor: str) -> list[str]:
@@ -144,15 +190,53 @@ def _trigger_statements(vendor: str) -> list[str]:
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
                 f"AS $$ BEGIN {body} RETURN NULL; END $$"
             )
+            if events.startswith("INSERT OR "):
+                # Inserts get a trigger of their own, skipped by a bulk import (the WHEN
+                # is checked without entering the function: next to nothing per row).
+                events = events.removeprefix("INSERT OR ")
+                statements.append(
+                    f"CREATE OR REPLACE TRIGGER {function}_insert AFTER INSERT ON {table} "
+                    f"FOR EACH ROW WHEN (current_setting('{UNMARKED_SETTING}', true) "
+                    f"IS DISTINCT FROM 'on') EXECUTE FUNCTION {function}()"
+                )
             statements.append(
                 f"CREATE OR REPLACE TRIGGER {function} AFTER {events} ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()"
             )
         return statements
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS directory_search_{name} {sql}"
-        for name, sql in SQLITE_TRIGGERS.items()
-    ]
+    return [_sqlite_trigger(name) for name in SQLITE_TRIGGERS]
+
+
+def _sqlite_trigger(name: str) -> str:
+    return f"CREATE TRIGGER IF NOT EXISTS directory_search_{name} {SQLITE_TRIGGERS[name]}"
+
+
+@contextmanager
+def inserts_unmarked() -> Iterator[None]:
+    """Inside a transaction: rows inserted in the block are not marked by the triggers
+    (updates and deletes still are). For a bulk import, where one mark per inserted row
+    (a million for 100,000 services) cost more than the rows themselves; the caller must
+    pass the services it inserted to `reindex_services` before the transaction ends.
+    If the block fails, the transaction's rollback puts everything back."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("inserts_unmarked() needs a transaction")
+    with connection.cursor() as cursor:
+        if is_postgres():
+            # Local to the transaction (and undone with a rolled-back savepoint).
+            cursor.execute("SELECT set_config(%s, 'on', true)", [UNMARKED_SETTING])
+        else:
+            # SQLite has no session setting a trigger could read; its DDL is transactional
+            # and WAL readers keep the schema they started with, so the insert triggers
+            # are dropped for the block and put back before the commit.
+            for name in SQLITE_INSERT_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS directory_search_{name}")
+    yield
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SELECT set_config(%s, 'off', true)", [UNMARKED_SETTING])
+        else:
+            for name in SQLITE_INSERT_TRIGGERS:
+                cursor.execute(_sqlite_trigger(name))
 
 
 def is_postgres() -> bool:
@@ -198,8 +282,15 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def documents(service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, str, str]]:
-    """(name, organisation, categories, body) as index text for each existing service."""
+def _name_words(text: str) -> set[str]:
+    """The readable words of a name that correction may offer ("Pantry", not "12")."""
+    return {w for w in words(text) if len(w) >= 3 and not w.isdigit()}
+
+
+def _documents(
+    service_ids: Sequence[uuid.UUID],
+) -> tuple[dict[uuid.UUID, tuple[str, str, str, str]], set[str]]:
+    """The documents of these services and the readable words of their names."""
     categories: dict[uuid.UUID, list[str]] = defaultdict(list)
     for link_id, name, code in Attribute.objects.filter(
         link_entity="service", link_id__in=service_ids
@@ -213,6 +304,7 @@ def documents(service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, st
     ):
         languages[service_id].append(name or code)
     docs: dict[uuid.UUID, tuple[str, str, str, str]] = {}
+    names: set[str] = set()
     for sid, name, alternate, description, eligibility, org_name in Service.objects.filter(
         id__in=service_ids
     ).values_list(
@@ -229,15 +321,28 @@ def documents(service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, st
             index_text(" ".join(categories.get(sid, ()))),
             index_text(f"{description} {eligibility} {' '.join(languages.get(sid, ()))}"),
         )
-    return docs
+        names.update(_name_words(f"{name} {org_name or ''}"))
+    return docs, names
+
+
+def documents(service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, str, str]]:
+    """(name, organisation, categories, body) as index text for each existing service."""
+    return _documents(service_ids)[0]
 
 
 def _db_id(service_id: uuid.UUID) -> Any:
     return service_id if is_postgres() else service_id.hex
 
 
-def _write(service_ids: Sequence[uuid.UUID]) -> None:
-    docs = documents(service_ids)
+def _write(service_ids: Sequence[uuid.UUID], seen: set[tuple[str, str]] | None = None) -> None:
+    """Replace these services' documents and add their words to the known words (`seen`:
+    the words this rebuild already wrote, so a big one does not write each word again)."""
+    docs, names = _documents(service_ids)
+    known = {(token, STEM) for doc in docs.values() for part in doc for token in part.split()}
+    known.update((word, NAME_WORD) for word in names)
+    if seen is not None:
+        known -= seen
+        seen |= known
     with connection.cursor() as cursor:
         if is_postgres():
             cursor.execute(
@@ -253,6 +358,13 @@ def _write(service_ids: Sequence[uuid.UUID]) -> None:
                 "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document",
                 [(sid, *doc) for sid, doc in docs.items()],
             )
+            if known:
+                ordered = sorted(known)  # one order for every writer: no deadlock between two
+                cursor.execute(
+                    f"INSERT INTO {WORD_TABLE} (word, kind) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                    [[w for w, _k in ordered], [k for _w, k in ordered]],
+                )
             return
         hexes = [sid.hex for sid in service_ids]
         marks = ", ".join(["%s"] * len(hexes))
@@ -262,13 +374,96 @@ def _write(service_ids: Sequence[uuid.UUID]) -> None:
             hexes,
         )
         cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE service_id IN ({marks})", hexes)
-        for sid, doc in docs.items():
-            cursor.execute(f"INSERT INTO {DOC_TABLE} (service_id) VALUES (%s)", [sid.hex])
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, name, organization, categories, body) "
-                "VALUES (last_insert_rowid(), %s, %s, %s, %s)",
-                list(doc),
+        # Row ids chosen here (this transaction holds SQLite's only write lock) so that both
+        # tables are written with one executemany each rather than two statements a service.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {DOC_TABLE}")
+        first = int(cursor.fetchone()[0]) + 1
+        rows = [(first + k, sid, doc) for k, (sid, doc) in enumerate(docs.items())]
+        cursor.executemany(
+            f"INSERT INTO {DOC_TABLE} (id, service_id) VALUES (%s, %s)",
+            [(rowid, sid.hex) for rowid, sid, _doc in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, name, organization, categories, body) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [(rowid, *doc) for rowid, _sid, doc in rows],
+        )
+        if known:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {WORD_TABLE} (word, kind) VALUES (%s, %s)", sorted(known)
             )
+
+
+def _changed() -> None:
+    """A new generation token: every process's cached dictionary is now out of date."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {STATE_TABLE} (id, generation) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation",
+            [uuid.uuid4().hex],
+        )
+
+
+def generation() -> str:
+    """The token of the index's current state ('' before the first build)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT generation FROM {STATE_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+_unplaced: tuple[str, frozenset[uuid.UUID]] | None = None
+
+
+def unplaced_services() -> frozenset[uuid.UUID]:
+    """The services with no location at all (a hotline, an online programme), whatever
+    their status. Few, and finding them means comparing every service with every
+    location, so they are kept per process and found again only when the index's
+    generation moves (a location added to or taken from a service marks it)."""
+    global _unplaced
+    current = generation()
+    if _unplaced is not None and _unplaced[0] == current:
+        return _unplaced[1]
+    has_location = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
+    found = frozenset(Service.objects.filter(~Exists(has_location)).values_list("id", flat=True))
+    _unplaced = (current, found)
+    return found
+
+
+def known_words() -> tuple[set[str], set[str]]:
+    """(stems the index holds, readable words of names) as kept at index time."""
+    stems_: set[str] = set()
+    names: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word, kind FROM {WORD_TABLE}")
+        for word, kind in cursor.fetchall():
+            (stems_ if kind == STEM else names).add(word)
+    return stems_, names
+
+
+def fill_words() -> int:
+    """Fill the known words from an index built before they were kept (the migration)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {WORD_TABLE}")
+    known = {(term, STEM) for term in index_terms()}
+    names: set[str] = set()
+    for name, org_name in Service.objects.values_list("name", "organization__name").distinct():
+        names.update(_name_words(f"{name} {org_name or ''}"))
+    known.update((word, NAME_WORD) for word in names)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(known), 5000):
+            if is_postgres():
+                cursor.execute(
+                    f"INSERT INTO {WORD_TABLE} (word, kind) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                    [[w for w, _k in chunk], [k for _w, k in chunk]],
+                )
+            else:
+                cursor.executemany(
+                    f"INSERT OR IGNORE INTO {WORD_TABLE} (word, kind) VALUES (%s, %s)", chunk
+                )
+    _changed()
+    return len(known)
 
 
 def reindex_services(service_ids: Iterable[uuid.UUID]) -> int:
@@ -277,9 +472,11 @@ def reindex_services(service_ids: Iterable[uuid.UUID]) -> int:
     ids = sorted(set(service_ids))
     if not ids:
         return 0
+    seen: set[tuple[str, str]] = set()
     with transaction.atomic():
         for chunk in _chunks(ids, BATCH):
-            _write(chunk)
+            _write(chunk, seen)
+        _changed()
     return len(ids)
 
 
@@ -289,12 +486,44 @@ def reindex_all() -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {DOC_TABLE}")
             cursor.execute(f"DELETE FROM {DIRTY_TABLE}")
+            cursor.execute(f"DELETE FROM {WORD_TABLE}")
             if not is_postgres():
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")
         ids = list(Service.objects.order_by("id").values_list("id", flat=True))
+        seen: set[tuple[str, str]] = set()
         for chunk in _chunks(ids, BATCH):
-            _write(chunk)
+            _write(chunk, seen)
+        _changed()
     return len(ids)
+
+
+# The tables search reads, whose statistics steer the database's plans.
+SEARCHED_TABLES = (
+    "directory_service",
+    "directory_serviceatlocation",
+    "directory_location",
+    "directory_address",
+    "directory_attribute",
+    "directory_taxonomyterm",
+    "directory_language",
+    "directory_schedule",
+    DOC_TABLE,
+)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics of the searched tables. After a bulk import they
+    are missing or stale (PostgreSQL's autovacuum gets to it minutes later; SQLite never
+    does), and a plan made without them can turn a category search at 100,000 services
+    from a tenth of a second into tens of seconds."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("ANALYZE " + ", ".join(SEARCHED_TABLES))
+        else:
+            # Sampled (a few hundred rows per index): seconds saved, plans as good.
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            for table in SEARCHED_TABLES:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def indexed_count() -> int:
@@ -307,6 +536,14 @@ def refresh(limit: int | None = None) -> int:
     """Rebuild the documents the triggers marked as changed (all of them, or at most
     `limit` marks). Returns how many services were rebuilt. One transaction (a savepoint
     inside a caller's): if it fails, nothing of it is kept and the marks stay."""
+    # Every search calls this first; nearly always nothing is marked, which one indexed
+    # lookup tells without opening a transaction.
+    with connection.cursor() as cursor:
+        # By the primary key: after a big refresh PostgreSQL's table is full of deleted
+        # rows until vacuumed, which a plain scan would walk through.
+        cursor.execute(f"SELECT id FROM {DIRTY_TABLE} ORDER BY id LIMIT 1")
+        if cursor.fetchone() is None:
+            return 0
     with transaction.atomic():
         with connection.cursor() as cursor:
             sql = f"SELECT id, service_id FROM {DIRTY_TABLE} ORDER BY id"
@@ -316,11 +553,13 @@ def refresh(limit: int | None = None) -> int:
             return 0
         last = max(mark for mark, _service in marks)
         ids = {_as_uuid(service) for _mark, service in marks}
+        seen: set[tuple[str, str]] = set()
         for chunk in _chunks(sorted(ids), BATCH):
-            _write(chunk)
+            _write(chunk, seen)
         with connection.cursor() as cursor:
             # Marks added meanwhile have higher ids and stay for the next refresh.
             cursor.execute(f"DELETE FROM {DIRTY_TABLE} WHERE id <= %s", [last])
+        _changed()
     return len(ids)
 
 
@@ -417,6 +656,58 @@ def text_candidates(
     return [
         (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, float(score))
         for a, b, c, lat, lon, score in fetched
+    ]
+
+
+def weighted_text_candidates(
+    rows: Any, limit: int, expressions: Sequence[tuple[str, float]]
+) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, float | None, float | None, tuple[float, ...]]]:
+    """Like `text_candidates` for several expressions at once, each with a weight: rows
+    with each expression's score (0 where it does not match). PostgreSQL scores them all
+    in one statement, ordered by the weighted sum, so the documents are found and read
+    once; SQLite ranks each by bm25 in a statement of its own (bm25 scores only the
+    statement's MATCH), its best `limit` each. Ties go by row id, so that every process
+    keeps the same rows."""
+    expressions = [(e, w) for e, w in expressions if e]
+    if not expressions:
+        return []
+    if not is_postgres():
+        merged: dict[uuid.UUID, list] = {}
+        for k, (expression, _weight) in enumerate(expressions):
+            for sal, service, location, lat, lon, score in text_candidates(
+                (), rows, limit, expression=expression
+            ):
+                row = merged.setdefault(
+                    sal, [sal, service, location, lat, lon, [0.0] * len(expressions)]
+                )
+                row[5][k] = score
+        return [(a, b, c, lat, lon, tuple(scores)) for a, b, c, lat, lon, scores in merged.values()]
+    try:
+        inner, inner_params = (
+            rows.annotate(cw_lat=F("location__latitude"), cw_lon=F("location__longitude"))
+            .values_list("id", "service_id", "location_id", "cw_lat", "cw_lon")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:
+        return []
+    queries = ", ".join(f"to_tsquery('simple', %s) q{k}" for k in range(len(expressions)))
+    scores = ", ".join(
+        f"CASE WHEN d.document @@ q{k} THEN ts_rank(d.document, q{k}, 1) ELSE 0 END AS s{k}"
+        for k in range(len(expressions))
+    )
+    either = " || ".join(f"q{k}" for k in range(len(expressions)))
+    weighted = " + ".join(f"{float(w)!r} * s{k}" for k, (_e, w) in enumerate(expressions))
+    sql = (
+        f"SELECT * FROM (SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, {scores} "
+        f"FROM {DOC_TABLE} d JOIN ({inner}) c ON c.service_id = d.service_id, {queries} "
+        f"WHERE d.document @@ ({either})) m ORDER BY {weighted} DESC, id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *(e for e, _w in expressions), limit])
+        fetched = cursor.fetchall()
+    return [
+        (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, tuple(float(x) for x in rest))
+        for a, b, c, lat, lon, *rest in fetched
     ]
 
 

@@ -426,6 +426,25 @@ def open_state(
     return OpenState(is_open=False, label=_("Closed"))
 
 
+def is_open(
+    schedules: Sequence[Any], at: dt.datetime, *, zone: dt.tzinfo | str | None = None
+) -> bool:
+    """`open_state(schedules, at, zone=zone).is_open` (False without hours), without the
+    label's look-ahead: a filter over hundreds of candidates needs only this. One day's
+    opening ends within the next day, so only openings that start yesterday or today
+    (in the service's zone) can cover `at`."""
+    schedules = list(schedules)
+    if not schedules or not has_hours(schedules):
+        return False
+    if at.tzinfo is None:
+        raise ValueError("is_open needs an aware datetime; use is_open_at for local times")
+    tz = _zone(schedules, zone)
+    today = at.astimezone(tz).date()
+    moment = at.astimezone(dt.UTC)
+    periods = _periods(schedules, today - dt.timedelta(days=1), today, tz)
+    return any(start <= moment < end for start, end in periods)
+
+
 def is_open_at(
     schedules: Sequence[Any], local: dt.datetime, *, zone: dt.tzinfo | str | None = None
 ) -> bool | None:
@@ -437,4 +456,4 @@ def is_open_at(
     if not schedules or not has_hours(schedules):
         return None
     tz = _zone(schedules, zone)
-    return open_state(schedules, local.replace(tzinfo=tz), zone=tz).is_open
+    return is_open(schedules, local.replace(tzinfo=tz), zone=tz)

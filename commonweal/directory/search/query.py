@@ -9,14 +9,14 @@ edit distance), and find the need vocabulary's phrases (→ taxonomy codes).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
+from functools import cache
 from threading import Lock
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from commonweal.directory.models import Organization, Service, TaxonomyTerm
+from commonweal.directory.models import TaxonomyTerm
 from commonweal.directory.search import index
 from commonweal.directory.search.text import (
     MAX_QUERY_WORDS,
@@ -27,9 +27,6 @@ from commonweal.directory.search.text import (
 )
 from commonweal.directory.search.vocabulary import PhraseMatch, Vocabulary, find_phrases, vocabulary
 
-# How long the dictionary of known words (index terms, names) is reused before being
-# rebuilt: new words in the directory become "known" within this time.
-DICTIONARY_TTL_SECONDS = 300.0
 MIN_CORRECTABLE_LENGTH = 4
 
 
@@ -48,7 +45,7 @@ class ParsedQuery:
 
 @dataclass
 class _Dictionary:
-    built: float = 0.0
+    generation: str | None = None  # the index's generation it was read at (None: never)
     stems: frozenset[str] = frozenset()
     targets: list[str] = field(default_factory=list)
 
@@ -66,28 +63,56 @@ def _name_words(values: list[str]) -> set[str]:
 
 def dictionary(vocab: Vocabulary) -> _Dictionary:
     """Known stems (to tell a misspelling from a rare word) and correction targets
-    (readable words, vocabulary first so a tie goes to the everyday word)."""
+    (readable words, vocabulary first so a tie goes to the everyday word).
+
+    The directory's words are kept by the index as it writes documents
+    (`index.known_words`), so this reads one small table, never the directory; it is
+    read again only when the index's generation token has changed (after an import, a
+    reindex or an edit), which costs one indexed lookup per query."""
     global _dictionary
-    if time.monotonic() - _dictionary.built < DICTIONARY_TTL_SECONDS and _dictionary.built:
+    current = index.generation()
+    if _dictionary.generation == current:
         return _dictionary
     with _dictionary_lock:
-        names = _name_words(
-            list(TaxonomyTerm.objects.values_list("name", flat=True))
-            + list(Service.objects.values_list("name", flat=True))
-            + list(Organization.objects.values_list("name", flat=True))
-        )
+        if _dictionary.generation == current:
+            return _dictionary
+        index_stems, index_names = index.known_words()
+        names = index_names | _name_words(list(TaxonomyTerm.objects.values_list("name", flat=True)))
         vocab_words = sorted(vocab.known_words)
         targets = vocab_words + sorted(names - vocab.known_words)
-        known = set(index.index_terms()) | vocab.known_stems
+        known = index_stems | vocab.known_stems
         known.update(s for w in names for s in stems(w))
-        _dictionary = _Dictionary(built=time.monotonic(), stems=frozenset(known), targets=targets)
+        _dictionary = _Dictionary(generation=current, stems=frozenset(known), targets=targets)
     return _dictionary
 
 
 def reset_dictionary() -> None:
-    """Forget the cached dictionary (tests, after a big import)."""
+    """Forget the cached dictionary (tests)."""
     global _dictionary
     _dictionary = _Dictionary()
+
+
+@cache
+def _crisis_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of the crisis lexicon's phrases, and its word prefixes ("suicid*")."""
+    from commonweal.lib.crisis import load_lexicon
+
+    plain: set[str] = set()
+    prefixes: set[str] = set()
+    for term in load_lexicon().terms:
+        for word in term.phrase.split():
+            if word.endswith("*"):
+                prefixes.add(word[:-1])
+            elif word != "#":
+                plain.add(word)
+    return frozenset(plain), tuple(sorted(prefixes))
+
+
+def is_crisis_word(word: str) -> bool:
+    """Whether `word` belongs to the crisis lexicon: such a word is never "corrected"
+    ("kill myself" must not become "bill myself"), whatever the directory holds."""
+    plain, prefixes = _crisis_words()
+    return word in plain or word.startswith(prefixes)
 
 
 def _max_edits(word: str) -> int:
@@ -99,7 +124,7 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
     is close enough."""
     if len(word) < MIN_CORRECTABLE_LENGTH or not word.isalpha():
         return None
-    if word in vocab.known_words:
+    if word in vocab.known_words or is_crisis_word(word):
         return None
     known = dictionary(vocab)
     if any(s in known.stems for s in stems(word)):
