@@ -23,6 +23,7 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 32
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_APOSTROPHES_RE = re.compile(r"(?<=\w)['’ʼ`](?=\w)")
 
 _EN = snowballstemmer.stemmer("english")
 _ES = snowballstemmer.stemmer("spanish")
@@ -36,10 +37,10 @@ STOP_WORDS = frozenset(
     those there here what which who whom how when where why can cant could would should will
     wont do does did dont doesnt didnt have has had having get got getting need needs needed
     want wants wanted looking look find finding help please some any just really very also
-    t s d ll m re ve so too up out if then than but
+    t s d ll m re ve so too up out if then than but till til until
     el la los las un una unos unas y o u de del al a en con por para que quien como cuando
     donde mi mis tu tus su sus yo me te se nos le les lo es son esta estan estoy soy ser
-    hay tengo tiene tienen necesito necesita necesitamos busco buscando quiero ayuda ayudar
+    hay tengo tiene tienen necesito necesita necesitamos busco buscando quiero ayuda ayudar hasta
     favor algun alguna algo muy mas pero porque si ya este ese esa eso
     """.split()
 )
@@ -47,7 +48,9 @@ STOP_WORDS = frozenset(
 
 def normalise(text: str) -> str:
     """Lower-case, accents removed, everything but letters and digits turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    # Apostrophes join, as people type them either way: "won't" = "wont", "Mary's" = "marys".
+    joined = _APOSTROPHES_RE.sub("", text or "")
+    decomposed = unicodedata.normalize("NFKD", joined.lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_WORD_RE.findall(plain))
 

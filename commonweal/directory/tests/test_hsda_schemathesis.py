@@ -21,7 +21,7 @@ test's copy and nowhere else:
    list operations' 200 response.
 5. Its parameter types are looser than their meaning: `page` and `per_page` are integers
    without a minimum, the id filters free strings, `modified_after` has the unknown format
-   "datetime". Requests it calls valid (page=0, taxonomy_id=abc) must get a 400, so the
+   "datetime", `search` any string (a NUL character included). Requests it calls valid (page=0, taxonomy_id=abc) must get a 400, so the
    `positive_data_acceptance` check is excluded. `test_it_accepts_every_well_formed_request`
    below runs it (and `negative_data_rejection`) against a copy that states those meanings
    as schema constraints.
@@ -101,6 +101,8 @@ def _state_parameter_meanings(document: dict[str, Any]) -> None:
         {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
     )
     parameters["format"]["schema"] = {"type": "string", "enum": ["", "json", "ndjson"]}
+    # Text never holds a NUL character (PostgreSQL cannot store one; the API says so in a 400).
+    parameters["search"]["schema"] = {"type": "string", "pattern": "^[^\\x00]*$"}
     parameters["postcode"]["schema"] = {
         "type": "string",
         "pattern": "^([A-Za-z0-9][A-Za-z0-9 -]{0,11})?$",
