@@ -58,6 +58,8 @@ from commonweal.directory.search.types import (
     SearchResponse,
 )
 from commonweal.directory.search.vocabulary import vocabulary
+from commonweal.lib.crisis import crisis_level as lexicon_crisis_level
+from commonweal.lib.crisis import emergency_service_codes
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +79,7 @@ MAX_PAGE = 1000
 
 
 def crisis_level(text: str) -> CrisisLevel:
-    try:
-        from commonweal.lib.crisis import crisis_level as lexicon_level
-    except ImportError:  # the data lexicon not there yet: the older phrase list
-        from commonweal.lib.crisis import signals_self_harm
-
-        return CrisisLevel.EMERGENCY if signals_self_harm(text) else CrisisLevel.NONE
-    return CrisisLevel(lexicon_level(text))
+    return CrisisLevel(lexicon_crisis_level(text))
 
 
 # --- reading the request ------------------------------------------------------------------
@@ -139,16 +135,20 @@ def _synonyms(parsed: ParsedQuery) -> list[tuple[tuple[str, ...], ...]]:
     return phrases[:MAX_SYNONYM_PHRASES]
 
 
-def _need_terms(parsed: ParsedQuery) -> list[Need]:
+def _need_terms(parsed: ParsedQuery, crisis_codes: tuple[str, ...] = ()) -> list[Need]:
     """Per vocabulary need found in the query: the ids of its terms with all their
     descendants (a code stands for every term of that name) with how well each meets the
-    need, and its main terms."""
-    if not parsed.phrases:
+    need, and its main terms. `crisis_codes` (help for an emergency the text signals,
+    from the crisis lexicon) come first as one more need: "I want to die" names no
+    service, yet crisis services are what the person needs."""
+    if not parsed.phrases and not crisis_codes:
         return []
     taxonomy = categories.tree()
     # Phrases over the same words are alternatives of one need ("médico": Health or
     # Medical Care); different words are different needs ("dentist" + "veterans").
     spans: dict[tuple[int, int], list[str]] = {}
+    if crisis_codes:
+        spans[(-1, -1)] = list(crisis_codes)
     for match in parsed.phrases:
         codes = spans.setdefault((match.start, match.end), [])
         codes.extend(c for c in match.entry.codes if c not in codes)
@@ -419,7 +419,8 @@ def _plan(request: SearchRequest) -> _Plan:
             messages.append(message)
     radius_km = request.radius_km or places.default_radius_km(place)
     parsed = parse(need_text)
-    needs = _need_terms(parsed)
+    crisis_codes = emergency_service_codes(request.q) if crisis == CrisisLevel.EMERGENCY else ()
+    needs = _need_terms(parsed, crisis_codes)
     browse = not parsed.words and (place is not None or _has_filters(request))
     if request.categories and (unknown := filters.unknown_categories(request.categories)):
         messages.append(_("We do not know the category “%(category)s”.") % {"category": unknown[0]})
@@ -543,6 +544,31 @@ def ranked(
     return _rank(_plan(request), timezone.now(), extra=extra, one_per_service=one_per_service)
 
 
+def _with_semantic_matches(
+    plan: _Plan, ordered: list[ranking.Candidate], now: dt.datetime
+) -> list[ranking.Candidate]:
+    """The ranking fused with the semantic extra's (COMMONWEAL_SEMANTIC_SEARCH), which may
+    bring services the words missed — held to the same place, radius and filters."""
+    from commonweal.directory.search import semantic
+
+    if not plan.parsed.words or not semantic.enabled():
+        return ordered
+    known = {c.service_id: c for c in ordered}
+    added: dict[uuid.UUID, ranking.Candidate] = {}
+
+    def admit(service_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+        new_ids = [i for i in service_ids if i not in known]
+        rows = _rows(plan.request, plan.place, plan.radius_km).filter(service_id__in=new_ids)
+        found = _candidates(
+            rows, (), (), [], browse=True, place=plan.place, radius_km=plan.radius_km
+        )
+        added.update(_open_filter(found, plan.request, now))
+        return [*known, *added]
+
+    fused = semantic.fuse_search(plan.request.q, list(known), admit=admit)
+    return [known.get(i) or added[i] for i in fused if i in known or i in added]
+
+
 def search(request: SearchRequest) -> SearchResponse:
     """Find services for a request. Never raises for bad input: what could not be used
     is said in `interpretation.messages`."""
@@ -577,6 +603,20 @@ def search(request: SearchRequest) -> SearchResponse:
                 ordered = more
             if len(ordered) >= WIDEN_BELOW:
                 break
+    ordered = _with_semantic_matches(plan, ordered, now)
+    if ordered and plan.languages and not any(c.language_match for c in ordered):
+        # No dead end for a language either: say so, and what the person can still do.
+        names = ", ".join(display_name(name="", code=code) or code for code in plan.languages)
+        message = _(
+            "None of these services lists %(languages)s. Many can arrange an interpreter "
+            "for free: ask for one when you call."
+        ) % {"languages": names}
+        plan = dataclasses.replace(
+            plan,
+            interpretation=dataclasses.replace(
+                plan.interpretation, messages=(*plan.interpretation.messages, message)
+            ),
+        )
     total = len(ordered)
     start = (request.page - 1) * request.per_page
     page = ordered[start : start + request.per_page]

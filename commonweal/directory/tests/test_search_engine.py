@@ -104,6 +104,25 @@ def test_a_language_named_in_the_query_is_a_preference_not_a_filter(directory) -
     assert names("consejero que hable vietnamita")[0] == "Family Wellness Center"
 
 
+def test_a_language_no_result_offers_is_said_with_what_to_do(directory) -> None:
+    response = engine.search(SearchRequest(q="therapist who speaks Korean"))
+    assert response.hits  # still the counsellors
+    assert any("None of these services lists Korean" in m for m in response.interpretation.messages)
+    spoken = engine.search(SearchRequest(q="therapist who speaks Vietnamese"))
+    assert not any("None of these" in m for m in spoken.interpretation.messages)
+
+
+@pytest.mark.parametrize("query", ["I want to kill myself", "quiero morir"])
+def test_an_emergency_that_names_no_service_still_leads_with_help_for_it(directory, query) -> None:
+    response = engine.search(SearchRequest(q=query))
+    assert response.crisis == CrisisLevel.EMERGENCY
+    # The two counsellors (Open Eligibility 1220), whatever else the words matched.
+    assert {h.name for h in response.hits[:2]} == {
+        "Mind Matters Practice",
+        "Family Wellness Center",
+    }
+
+
 def test_an_explicit_language_is_a_filter(directory) -> None:
     assert names("counseling", languages=("vi",)) == ["Family Wellness Center"]
 

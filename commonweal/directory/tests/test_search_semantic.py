@@ -149,3 +149,21 @@ def test_a_damaged_store_file_is_rebuilt_not_an_error(directory) -> None:
     summary = semantic.refresh_embeddings()
     assert summary.embedded == Service.objects.filter(status="active").count()
     assert len(semantic.EmbeddingStore.load(path).ids) == summary.embedded
+
+
+@needs_extra
+def test_search_brings_semantic_matches_only_when_the_setting_is_on(directory, settings) -> None:
+    from commonweal.directory.search import engine
+    from commonweal.directory.search.types import SearchRequest
+
+    semantic.refresh_embeddings()
+    settings.COMMONWEAL_SEMANTIC_SEARCH = False
+    assert "Downtown Smiles" not in [
+        h.name for h in engine.search(SearchRequest(q="pain in my molars")).hits
+    ]
+    settings.COMMONWEAL_SEMANTIC_SEARCH = True
+    hits = engine.search(SearchRequest(q="pain in my molars")).hits
+    assert hits[0].name == "Downtown Smiles"
+    # Held to the request's filters: the dentist offers no Vietnamese.
+    filtered = engine.search(SearchRequest(q="pain in my molars", languages=("vi",))).hits
+    assert "Downtown Smiles" not in [h.name for h in filtered]
