@@ -8,6 +8,7 @@ from commonweal.accounts.api import router as accounts_router
 from commonweal.directory.hsda import build_hsda_api
 from commonweal.directory.search_api import router as search_router
 from commonweal.referrals.api import router as referrals_router
+from commonweal.referrals.care_plan_api import router as care_plan_router
 from commonweal.screening.api import router as screening_router
 
 api_v1 = NinjaAPI(
@@ -21,5 +22,6 @@ api_v1.add_router("/accounts/", accounts_router)
 api_v1.add_router("/search", search_router)
 api_v1.add_router("/screenings/", screening_router)
 api_v1.add_router("/referrals", referrals_router)
+api_v1.add_router("/referrals/people", care_plan_router)
 
 api_hsda = build_hsda_api()

@@ -372,5 +372,11 @@ class ReferralEvent(models.Model):
         raise PermissionError("Referral events are append-only.")
 
 
-# The outbox lives in its own module; imported here so Django registers it with this app.
+# The outbox and care plans live in their own modules; imported here so Django registers
+# them with this app.
+from commonweal.referrals.care_plan_models import (  # noqa: E402, F401
+    CarePlan,
+    CarePlanGoal,
+    CarePlanNote,
+)
 from commonweal.referrals.outbox_models import OutboxMessage  # noqa: E402, F401

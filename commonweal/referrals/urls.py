@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commonweal.referrals import consent_views, views
+from commonweal.referrals import care_plan_views, consent_views, views
 
 app_name = "referrals"
 
@@ -14,5 +14,26 @@ urlpatterns = [
         "<uuid:person_id>/consents/<uuid:consent_id>/revoke/",
         consent_views.consent_revoke,
         name="consent_revoke",
+    ),
+    path("<uuid:person_id>/care-plan/", care_plan_views.care_plan, name="care_plan"),
+    path("<uuid:person_id>/care-plan/start/", care_plan_views.plan_start, name="care_plan_start"),
+    path("<uuid:person_id>/care-plan/close/", care_plan_views.plan_close, name="care_plan_close"),
+    path(
+        "<uuid:person_id>/care-plan/goals/new/",
+        care_plan_views.goal_create,
+        name="care_plan_goal_create",
+    ),
+    path(
+        "<uuid:person_id>/care-plan/goals/<uuid:goal_id>/edit/",
+        care_plan_views.goal_edit,
+        name="care_plan_goal_edit",
+    ),
+    path(
+        "<uuid:person_id>/care-plan/goals/<uuid:goal_id>/links/",
+        care_plan_views.goal_links,
+        name="care_plan_goal_links",
+    ),
+    path(
+        "<uuid:person_id>/care-plan/review/", care_plan_views.review_create, name="care_plan_review"
     ),
 ]
