@@ -427,7 +427,11 @@ def appointment(request: HttpRequest, response: HttpResponse, referral_id: uuid.
     raw = data.get("at")
     at = None
     if raw is not None:
-        at = parse_datetime(raw) if isinstance(raw, str) else None
+        try:
+            at = parse_datetime(raw) if isinstance(raw, str) else None
+        except ValueError:
+            # Well formed but impossible (month 13, hour 25): parse_datetime raises.
+            at = None
         if at is None:
             return _message(
                 400, "at: an ISO 8601 date and time with its offset, or null", "invalid"

@@ -273,6 +273,21 @@ def _event(
     )
 
 
+# A year back covers recording an appointment after the fact, five years ahead any real
+# booking; outside is a typing slip, and dates near year 1 or 9999 overflow when converted
+# to other time zones (reminders, pages, .ics).
+APPOINTMENT_PAST = dt.timedelta(days=366)
+APPOINTMENT_AHEAD = dt.timedelta(days=5 * 366)
+
+
+def _plausible_appointment(at: dt.datetime) -> bool:
+    try:
+        offset = at - timezone.now()
+    except OverflowError:
+        return False
+    return -APPOINTMENT_PAST <= offset <= APPOINTMENT_AHEAD
+
+
 def schedule_appointment(
     *,
     referral: Referral,
@@ -284,6 +299,10 @@ def schedule_appointment(
     """The receiver sets (or clears, with None) the appointment; the status does not change."""
     if at is not None and timezone.is_naive(at):
         raise InvalidReferral(_("Give the appointment time with its time zone."))
+    if at is not None and not _plausible_appointment(at):
+        raise InvalidReferral(
+            _("Give an appointment at most a year ago and at most five years ahead.")
+        )
     with transaction.atomic():
         current = Referral.objects.select_for_update().get(pk=referral.pk)
         if current.version != expected_version:

@@ -40,7 +40,12 @@ def parse_range(query: Any) -> tuple[dt.date, dt.date, list[str]]:
     today = timezone.localdate()
     errors: list[str] = []
     end = _date(query.get("end"), today, _("To"), errors)
-    start = _date(query.get("start"), end - dt.timedelta(days=DEFAULT_DAYS - 1), _("From"), errors)
+    try:
+        default_start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    except OverflowError:
+        # An end in the first days of year 1 has no 90 days before it.
+        default_start = dt.date.min
+    start = _date(query.get("start"), default_start, _("From"), errors)
     if not errors and start > end:
         errors.append(_("The start date must be on or before the end date."))
     if not errors and (end - start).days > MAX_DAYS:

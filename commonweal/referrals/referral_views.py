@@ -103,6 +103,10 @@ def _choose_person(request: HttpRequest, service: Service, need: str) -> HttpRes
     if form.is_bound and form.is_valid():
         query = f"?service={service.pk}&person={form.cleaned_data['person'].pk}"
         return redirect(reverse("referral:new") + query + (f"&need={need}" if need else ""))
+    # The choice lists people's names: a read of their records, logged like the people list.
+    people.record_list_read(
+        people=list(form.fields["person"].queryset), by=request.user, request=request
+    )
     return render(
         request,
         "referrals/referral/choose_person.html",
