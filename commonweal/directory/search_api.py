@@ -207,5 +207,15 @@ def search(
     try:
         search_request = read_request(request)
     except BadParameter as exc:
-        return JsonResponse({"detail": exc.message, "parameter": exc.parameter}, status=400)
+        # A bad parameter never hides a crisis: the words are still read for one.
+        crisis = engine.crisis_level(request.GET.get("q", ""))
+        return JsonResponse(
+            {
+                "detail": exc.message,
+                "parameter": exc.parameter,
+                "crisis": crisis != CrisisLevel.NONE,
+                "crisis_level": crisis.value,
+            },
+            status=400,
+        )
     return JsonResponse(response_body(engine.search(search_request)))

@@ -52,8 +52,6 @@ from commonweal.directory.search import results_page
 from commonweal.directory.search.types import CrisisLevel, SearchRequest, SearchResponse
 
 PAGE_SIZE = 20
-# Words read for crisis signals when the search form has errors (a 10,000-character query).
-MAX_CRISIS_TEXT = 2000
 
 
 def _page(
@@ -74,7 +72,7 @@ def _crisis_of(text: str) -> CrisisLevel:
     """The crisis level of words the engine did not read (a form with errors)."""
     from commonweal.directory.search import engine
 
-    return engine.crisis_level(text[:MAX_CRISIS_TEXT])
+    return engine.crisis_level(text)
 
 
 def _crisis_shown(request: HttpRequest) -> CrisisLevel | None:

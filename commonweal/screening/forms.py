@@ -155,6 +155,23 @@ class QuestionnaireForm(forms.Form):
         self.check_outcome = outcome
         return outcome
 
+    def crisis_despite_errors(self) -> ScoreResult | None:
+        """The scored answers that were valid, when they start the safety protocol although
+        another answer was malformed: a crisis answer is never held back by an error
+        elsewhere on the page. None otherwise (the form shows its errors as usual)."""
+        if not self.is_bound or self.is_valid():
+            return None
+        answers = {
+            link_id: value
+            for link_id in self.items
+            if (value := self.cleaned_data.get(link_id)) not in (None, "", [])
+        }
+        try:
+            result = scoring.score(self.instrument, answers)
+        except scoring.InvalidAnswers:
+            return None
+        return result if result.safety.triggered else None
+
     @property
     def offers_partial(self) -> bool:
         return bool(

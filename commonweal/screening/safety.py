@@ -317,6 +317,16 @@ def can_view_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
     ) and permissions.can_view_person(user, follow_up.person)
 
 
+def can_act_on_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
+    """Recording steps, notes or closing is care work: the person's care team only. A
+    superuser outside it may read the follow-up (oversight), never act on it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return follow_up.organization_id in permissions.care_organization_ids(
+        user
+    ) and permissions.can_view_person(user, follow_up.person)
+
+
 def visible_follow_ups(user: Any) -> Any:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return SafetyFollowUp.objects.none()

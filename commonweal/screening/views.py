@@ -146,6 +146,14 @@ def self_screen(request: HttpRequest, code: str) -> HttpResponse:
             if outcome.result.safety.triggered:
                 return _crisis_page(request, instrument, outcome.result, token)
             return _self_results_page(request, instrument, outcome.result, token, near="")
+        crisis = form.crisis_despite_errors()
+        if crisis is not None:
+            # The valid answers travel on (signed, in the page, never stored) so "see my
+            # results" still works after the crisis page.
+            token = carried.pack(
+                instrument=instrument.code, language=language, answers=form.answers()
+            )
+            return _crisis_page(request, instrument, crisis, token)
     else:
         form = QuestionnaireForm(instrument=instrument, language=language)
     return _questionnaire_page(
@@ -435,6 +443,8 @@ def safety_checklist(request: HttpRequest, follow_up_id: str) -> HttpResponse:
     follow_up = _follow_up_or_404(request, follow_up_id)
     step_forms = {step.code: SafetyStepForm(step=step) for step in safety.CHECKLIST}
     note_form = SafetyNoteForm()
+    if request.method == "POST" and not safety.can_act_on_follow_up(request.user, follow_up):
+        raise PermissionDenied
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -476,16 +486,16 @@ def safety_checklist(request: HttpRequest, follow_up_id: str) -> HttpResponse:
         except safety.ProtocolError:
             messages.error(request, _("This follow-up is closed; nothing was changed."))
             return redirect(follow_up)
-    else:
-        audit.record(
-            action=AuditEvent.Action.VIEW,
-            actor=request.user,
-            obj=follow_up,
-            object_type=safety.FOLLOW_UP_TYPE,
-            person_id=str(follow_up.person_id),
-            request=request,
-            detail={"read": "safety_checklist"},
-        )
+    # Every page that shows the person's checklist is a read, a form re-shown with errors too.
+    audit.record(
+        action=AuditEvent.Action.VIEW,
+        actor=request.user,
+        obj=follow_up,
+        object_type=safety.FOLLOW_UP_TYPE,
+        person_id=str(follow_up.person_id),
+        request=request,
+        detail={"read": "safety_checklist"},
+    )
     latest = safety.latest_steps(follow_up)
     steps = [
         {"step": step, "form": step_forms[step.code], "latest": latest.get(step.code)}

@@ -78,8 +78,11 @@ MAX_RADIUS_KM = 500.0
 MAX_PAGE = 1000
 
 
+MAX_CRISIS_CHARS = 20_000  # read for crisis words (the lexicon scan is linear and cheap)
+
+
 def crisis_level(text: str) -> CrisisLevel:
-    return CrisisLevel(lexicon_crisis_level(text))
+    return CrisisLevel(lexicon_crisis_level((text or "")[:MAX_CRISIS_CHARS]))
 
 
 # --- reading the request ------------------------------------------------------------------
@@ -408,8 +411,10 @@ def _plan(request: SearchRequest) -> _Plan:
         # Another writer holds the database (a long import on SQLite): search the index
         # as it is rather than fail; the marks stay for the next search.
         logger.warning("search index refresh postponed: the database is busy")
-    request, messages = _sane(request)
+    # Crisis words are looked for in the whole text, not only the part searched: "I need
+    # food … (a long story) … I want to die" must still put crisis help first.
     crisis = crisis_level(request.q)
+    request, messages = _sane(request)
     need_text, place_text = places.extract_place(request.q) if request.q.strip() else ("", "")
     near = request.near.strip() or place_text
     place: Place | None = None

@@ -124,6 +124,20 @@ def test_bad_parameters_answer_400_with_a_message(client, directory, params, par
     assert isinstance(body["detail"], str) and body["detail"]
 
 
+def test_a_bad_parameter_never_hides_a_crisis(client, directory) -> None:
+    response = client.get(URL, {"q": "I want to kill myself", "lat": "abc", "lon": "-80"})
+    assert response.status_code == 400
+    assert response.json()["crisis"] is True and response.json()["crisis_level"] == "emergency"
+    calm = client.get(URL, {"q": "food", "lat": "abc", "lon": "-80"}).json()
+    assert calm["crisis"] is False
+
+
+def test_crisis_words_late_in_a_long_query_are_still_read(client, directory) -> None:
+    long_story = "we lost the apartment and " * 40 + "quiero morir"  # past the 500 searched
+    body = client.get(URL, {"q": long_story}).json()
+    assert body["crisis"] is True and body["crisis_level"] == "emergency"
+
+
 def test_a_parameter_given_twice_is_refused(client, directory) -> None:
     response = client.get(f"{URL}?q=food&q=rent")
     assert response.status_code == 400

@@ -115,6 +115,13 @@ def test_it_refuses_an_overlong_query_without_an_error(client, listings) -> None
 
 
 @pytest.mark.django_db
+def test_an_overlong_query_still_puts_crisis_help_first(client, listings) -> None:
+    long_story = "we lost the apartment and " * 150 + "I want to kill myself"  # ~3,900 characters
+    page = html(client.get(reverse("directory:search"), {"q": long_story}))
+    assert 'class="crisis-first"' in page.split('<main id="main"', 1)[1]
+
+
+@pytest.mark.django_db
 def test_it_lists_top_categories_with_counts_on_the_category_index(client, listings) -> None:
     page = html(client.get(reverse("directory:category_index")))
     assert "Food" in page and "1 service" in page

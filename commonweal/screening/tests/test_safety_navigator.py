@@ -244,6 +244,39 @@ def test_a_bad_checklist_post_is_an_error_and_records_nothing(client, navigator,
 
 
 @pytest.mark.django_db
+def test_a_checklist_shown_again_with_errors_is_a_logged_read(client, navigator, person) -> None:
+    client.force_login(navigator)
+    _submit(client, person, phq9(item9=1))
+    follow_up = SafetyFollowUp.objects.get()
+    reads = AuditEvent.objects.filter(action="view", object_id=str(follow_up.pk))
+    before = reads.count()
+    client.post(
+        follow_up.get_absolute_url(),
+        {"action": "step", "step_code": "plan", "plan-outcome": "maybe"},
+    )
+    assert reads.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_superuser_outside_the_care_team_may_read_but_never_act(
+    client, navigator, person, superuser
+) -> None:
+    client.force_login(navigator)
+    _submit(client, person, phq9(item9=1))
+    follow_up = SafetyFollowUp.objects.get()
+    client.force_login(superuser)
+    assert client.get(follow_up.get_absolute_url()).status_code == 200
+    for data in (
+        {"action": "step", "step_code": "plan", "plan-outcome": "yes"},
+        {"action": "note", "note": "checked in"},
+        {"action": "close"},
+    ):
+        assert client.post(follow_up.get_absolute_url(), data).status_code == 403
+    follow_up.refresh_from_db()
+    assert follow_up.status != "closed" and not SafetyStep.objects.exists()
+
+
+@pytest.mark.django_db
 def test_closing_the_follow_up_is_logged_and_stops_further_steps(client, navigator, person) -> None:
     client.force_login(navigator)
     _submit(client, person, phq9(item9=1))

@@ -73,6 +73,22 @@ def test_the_protocol_starts_even_when_another_question_was_skipped(client) -> N
 
 
 @pytest.mark.django_db
+def test_the_protocol_starts_even_when_another_answer_is_malformed(client) -> None:
+    data = phq9(first_eight=1, item9=2)
+    data["44250-9"] = "not-an-option"  # a tampered or broken field elsewhere on the page
+    main = _main(_post(client, "phq-9", data))
+    _assert_crisis_first_and_no_score(main)
+
+
+@pytest.mark.django_db
+def test_a_malformed_answer_without_a_crisis_answer_shows_the_form_errors(client) -> None:
+    data = phq9(first_eight=1, item9=0)
+    data["44250-9"] = "not-an-option"
+    main = _main(_post(client, "phq-9", data))
+    assert 'class="crisis-takeover"' not in main and 'role="alert"' in main
+
+
+@pytest.mark.django_db
 def test_asq_all_no_does_not_start_the_protocol(client) -> None:
     main = _main(_post(client, "asq", asq(q5=NO)))
     assert 'class="crisis-takeover"' not in main
