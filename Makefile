@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages lock clean
+.PHONY: run test lint format messages lock audit clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -39,5 +39,21 @@ lock: $(STAMP)
 	@{ echo "# Exact versions installed by make (pip -c). Regenerate with: make lock"; \
 	   $(BIN)/python -m pip freeze --exclude-editable | grep -v '^commonweal'; } > requirements.lock
 
+# Known vulnerabilities in every pinned dependency, by pip-audit (pinned) in its own venv so it
+# never changes the project's. Needs a network path to PyPI's JSON API (or OSV with
+# PIP_AUDIT_SERVICE=osv); --strict fails when a package could not be checked, so an
+# unreachable database is a failure, never a silent pass. Not part of CI: the build
+# machines do not reach a vulnerability database.
+AUDIT_VENV := .venv-audit
+PIP_AUDIT_SERVICE ?= pypi
+
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet "pip==26.3" "pip-audit==2.10.1"
+
+audit: $(AUDIT_VENV)/bin/pip-audit
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --vulnerability-service $(PIP_AUDIT_SERVICE) \
+		-r requirements.lock -r requirements-semantic.lock
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(AUDIT_VENV) var
