@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "commonweal.directory",
     "commonweal.referrals",
     "commonweal.screening",
+    "commonweal.insights",
     "commonweal.web",
 ]
 
