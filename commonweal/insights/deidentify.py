@@ -19,8 +19,8 @@ which such a value could be derived*. Hence:
   is deterministic). This covers the usual "a row or column with exactly one hidden cell"
   case, the interaction of rows and columns, and the less obvious case of a hidden cell that
   is pinned by a combination of several rows and columns.
-- **Rates** (`rate`) and other statistics (`statistic`) are not shown when a count they are
-  computed from is hidden, or when they rest on fewer than THRESHOLD people.
+- **Rates** (`rate`) and other statistics (`statistic`) are not shown (Suppressed.DERIVED)
+  when a count they are computed from is hidden, or when they rest on 1 to 10 people.
 
 What this does not promise: an attacker who knows the rule learns that a primary cell lies
 between 1 and 10, and the published equations bound each hidden cell to a range; the layer
@@ -44,6 +44,7 @@ class Suppressed(enum.Enum):
 
     PRIMARY = "primary"  # the count itself is from 1 to THRESHOLD - 1
     COMPLEMENTARY = "complementary"  # hidden so that a primary cell cannot be worked out
+    DERIVED = "derived"  # a rate or statistic from a hidden count, or from too few people
 
     def __repr__(self) -> str:
         return f"Suppressed.{self.name}"
@@ -138,7 +139,12 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> SuppressedTable:
         # lines together.
         lonely = [p for p in pinned if _lonely_lines(p, equations, hidden)]
         target = (lonely or pinned)[0]
-        hidden[_complement(target, equations, values, hidden, shape)] = Suppressed.COMPLEMENTARY
+        extra = _complement(target, equations, values, hidden, shape)
+        if extra is None:
+            # Everything is hidden already; a figure still pinned can only be a structural
+            # zero (a total over no cells), which was never a small count to protect.
+            break
+        hidden[extra] = Suppressed.COMPLEMENTARY
     return _result(table, values, hidden)
 
 
@@ -158,21 +164,21 @@ def suppress_list(
     return tuple(line[0] for line in result.cells), result.column_totals[0]
 
 
-def rate(numerator: Cell, denominator: Cell) -> float | None:
-    """numerator / denominator, or None when either is hidden (or the denominator is 0)."""
-    if is_suppressed(numerator) or is_suppressed(denominator) or not denominator:
-        return None
+def rate(numerator: Cell, denominator: Cell) -> float | Suppressed | None:
+    """numerator / denominator; Suppressed.DERIVED when either is hidden; None over zero."""
+    if is_suppressed(numerator) or is_suppressed(denominator):
+        return Suppressed.DERIVED
     assert isinstance(numerator, int) and isinstance(denominator, int)
-    return numerator / denominator
+    return numerator / denominator if denominator else None
 
 
-def statistic(value: T | None, basis: int, threshold: int = THRESHOLD) -> T | None:
-    """A statistic (a median, a mean) over `basis` people, or None when they are too few.
+def statistic(value: T, basis: int, threshold: int = THRESHOLD) -> T | Suppressed:
+    """A statistic (a median, a mean) over `basis` people; Suppressed.DERIVED when too few.
 
     A median of one value *is* that person's value, so a statistic needs as many people
-    behind it as a count needs to be shown.
+    behind it as a count needs to be shown. Over nobody (`basis` 0) there is nothing to hide.
     """
-    return value if basis >= threshold else None
+    return Suppressed.DERIVED if 0 < basis < threshold else value
 
 
 def shown(value: int, threshold: int = THRESHOLD) -> Cell:
@@ -264,7 +270,7 @@ def _complement(
     values: dict[Position, int],
     hidden: dict[Position, Suppressed],
     shape: tuple[int, int],
-) -> Position:
+) -> Position | None:
     """The published figure to hide so that `target` is no longer determined.
 
     Prefer a line where `target` is the only hidden figure (hiding one more there is what
@@ -277,6 +283,8 @@ def _complement(
     if not candidates:
         # Pinned through other lines only: widen to every published figure.
         candidates = {p for p in values if p not in hidden}
+    if not candidates:
+        return None
     rows, columns = shape
 
     def cost(p: Position) -> tuple[bool, bool, int, Position]:

@@ -19,8 +19,10 @@ percentile aggregate and a range holds at most a few thousand referrals.
 Who sees what (`scope_for`): coalition admins and analysts see every partner; a navigator
 sees only referrals their own organisation sent or received — figures about referrals
 they could open anyway. Nobody else sees the page. No person data is read: only ids of
-organisations, statuses, reason codes and times. Analysts see small cells (fewer than 11)
-suppressed, as everywhere in the product: see `_suppressed`.
+organisations, statuses, reason codes and times. Analysts get every figure through the
+product's de-identification layer (`commonweal.insights.deidentify`): counts of 1 to 10
+hidden, complementary cells hidden so those cannot be worked out from the totals, shares and
+medians withheld when they rest on a hidden count or on 1 to 10 referrals. See `_deidentified`.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ from typing import Any
 from django.db.models import Count, Min, Q
 
 from commonweal.accounts.models import Role
+from commonweal.insights import deidentify
+from commonweal.insights.deidentify import Cell, Suppressed
 from commonweal.referrals import lifecycle
 from commonweal.referrals.models import Outcome, ReasonCode, Referral, ReferralStatus
 
-SMALL_CELL = 11  # counts below this are hidden from analysts
+SMALL_CELL = deidentify.THRESHOLD  # counts below this are hidden from analysts
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Scope:
 
 @dataclass
 class Row:
-    """The figures for one receiving organisation, or for all of them (`organization_id` None)."""
+    """The true figures for one receiving organisation, or for all of them (`organization_id` None)."""
 
     organization_id: Any
     name: str
@@ -58,9 +62,7 @@ class Row:
     served: int = 0
     median_to_accept: dt.timedelta | None = None
     median_to_complete: dt.timedelta | None = None
-    # None for a count hidden from analysts (fewer than SMALL_CELL).
-    decline_reasons: dict[str, int | None] = field(default_factory=dict)
-    suppressed: bool = False  # too few referrals to show any figure
+    decline_reasons: dict[str, int] = field(default_factory=dict)
     pooled: bool = False  # the analysts' "other partners" row
     to_accept: list[dt.timedelta] = field(default_factory=list, repr=False)
     to_complete: list[dt.timedelta] = field(default_factory=list, repr=False)
@@ -76,39 +78,58 @@ class Row:
         self.to_accept.extend(other.to_accept)
         self.to_complete.extend(other.to_complete)
         for reason, n in other.decline_reasons.items():
-            self.decline_reasons[reason] = self.decline_reasons.get(reason, 0) + (n or 0)
-
-    def hide_small_cells(self) -> None:
-        if self.sent < SMALL_CELL:
-            self.suppressed = True
-            self.sent = self.closed = self.served = 0
-            self.median_to_accept = self.median_to_complete = None
-            self.decline_reasons = {}
-            return
-        self.decline_reasons = {
-            reason: (n if n is not None and n >= SMALL_CELL else None)
-            for reason, n in self.decline_reasons.items()
-        }
+            self.decline_reasons[reason] = self.decline_reasons.get(reason, 0) + n
 
     @property
     def open(self) -> int:
         return self.sent - self.closed
 
-    @property
-    def closed_share(self) -> float | None:
-        return self.closed / self.sent if self.sent else None
 
-    @property
-    def served_share(self) -> float | None:
-        return self.served / self.sent if self.sent else None
+@dataclass(frozen=True)
+class Figures:
+    """What a user is shown for one row: counts, or why one is hidden (`Suppressed`).
+
+    A share is None when nothing was sent; a median is None when no referral got there.
+    """
+
+    organization_id: Any
+    name: str
+    sent: Cell
+    closed: Cell
+    open: Cell
+    served: Cell
+    closed_share: float | Suppressed | None
+    served_share: float | Suppressed | None
+    median_to_accept: dt.timedelta | Suppressed | None
+    median_to_complete: dt.timedelta | Suppressed | None
+    decline_reasons: dict[str, Cell]
+    pooled: bool = False
+
+    @classmethod
+    def of(cls, row: Row) -> Figures:
+        """The true figures, for users who may see every referral behind them."""
+        return cls(
+            organization_id=row.organization_id,
+            name=row.name,
+            sent=row.sent,
+            closed=row.closed,
+            open=row.open,
+            served=row.served,
+            closed_share=deidentify.rate(row.closed, row.sent),
+            served_share=deidentify.rate(row.served, row.sent),
+            median_to_accept=row.median_to_accept,
+            median_to_complete=row.median_to_complete,
+            decline_reasons=dict(row.decline_reasons),
+            pooled=row.pooled,
+        )
 
 
 @dataclass(frozen=True)
 class Report:
     start: dt.date
     end: dt.date
-    rows: list[Row]  # one per receiving organisation, by name
-    overall: Row
+    rows: list[Figures]  # one per receiving organisation, by name (analysts: small ones pooled)
+    overall: Figures
 
 
 def scope_for(user: Any) -> Scope | None:
@@ -167,10 +188,20 @@ def loop_closure(*, start: dt.date, end: dt.date, scope: Scope) -> Report:
         overall.served += row.served
     _add_medians(referrals, rows, overall)
     _add_decline_reasons(referrals, rows, overall)
-    ordered = sorted(rows.values(), key=lambda r: (r.name.casefold(), str(r.organization_id)))
+    ordered = sorted(rows.values(), key=_by_name)
     if scope.suppress_small_cells:
-        ordered, overall = _suppressed(ordered, overall)
-    return Report(start=start, end=end, rows=ordered, overall=overall)
+        shown, shown_overall = _deidentified(_pooled(ordered), overall)
+        return Report(start=start, end=end, rows=shown, overall=shown_overall)
+    return Report(
+        start=start,
+        end=end,
+        rows=[Figures.of(row) for row in ordered],
+        overall=Figures.of(overall),
+    )
+
+
+def _by_name(row: Row) -> tuple[str, str]:
+    return (row.name.casefold(), str(row.organization_id))
 
 
 def _add_medians(referrals: Any, rows: dict[Any, Row], overall: Row) -> None:
@@ -208,12 +239,12 @@ def _add_decline_reasons(referrals: Any, rows: dict[Any, Row], overall: Row) -> 
             row.decline_reasons[reason] = row.decline_reasons.get(reason, 0) + line["n"]
 
 
-def _suppressed(rows: list[Row], overall: Row) -> tuple[list[Row], Row]:
-    """Rows safe to show an analyst: small partners pooled, small counts hidden.
+def _pooled(rows: list[Row]) -> list[Row]:
+    """Partners with fewer than SMALL_CELL referrals pooled into one "other partners" row.
 
-    Partners with fewer than SMALL_CELL referrals are pooled into one "other partners" row;
-    if that pool is itself small, the next smallest partners join it — otherwise the overall
-    row minus the others would give the small figure away. What stays small is hidden.
+    Pooling is for readability, not for safety (the de-identification layer sees to that):
+    a table of many tiny partners would be a table of hidden cells. If the pool is itself
+    small, the next smallest partners join it so that it has figures to show.
     """
     shown = sorted(rows, key=lambda r: r.sent)
     pool = Row(organization_id=None, name="", pooled=True)
@@ -222,9 +253,75 @@ def _suppressed(rows: list[Row], overall: Row) -> tuple[list[Row], Row]:
     while pool.sent and pool.sent < SMALL_CELL and shown:
         pool.absorb(shown.pop(0))
     pool.finish()
-    shown.sort(key=lambda r: (r.name.casefold(), str(r.organization_id)))
+    shown.sort(key=_by_name)
     if pool.sent:
         shown.append(pool)
-    for row in [*shown, overall]:
-        row.hide_small_cells()
-    return shown, overall
+    return shown
+
+
+def _deidentified(rows: list[Row], overall: Row) -> tuple[list[Figures], Figures]:
+    """The figures an analyst may see, every count through the de-identification layer.
+
+    Three published tables share the rows: closed and still open, whose row totals are the
+    referrals sent and whose column totals are the overall row; the served counts with their
+    overall total; and the decline reasons with their overall totals. Each is suppressed
+    with its own margins, as nothing published ties one to another.
+    """
+    keys = [str(k) for k in range(len(rows))]
+    loop = deidentify.suppress(
+        deidentify.Table(
+            rows=keys, columns=("closed", "open"), counts=[[r.closed, r.open] for r in rows]
+        )
+    )
+    served, served_total = deidentify.suppress_list(keys, [r.served for r in rows])
+    codes = sorted(overall.decline_reasons)
+    reasons = deidentify.suppress(
+        deidentify.Table(
+            rows=keys,
+            columns=codes,
+            counts=[[r.decline_reasons.get(code, 0) for code in codes] for r in rows],
+            row_totals=False,
+        )
+    )
+    assert loop.row_totals is not None and loop.column_totals is not None
+    assert loop.grand_total is not None and reasons.column_totals is not None
+    shown = [
+        _figures(
+            row,
+            sent=loop.row_totals[i],
+            closed=loop.cells[i][0],
+            still_open=loop.cells[i][1],
+            served=served[i],
+            reasons=dict(zip(codes, reasons.cells[i], strict=True)),
+        )
+        for i, row in enumerate(rows)
+    ]
+    total = _figures(
+        overall,
+        sent=loop.grand_total,
+        closed=loop.column_totals[0],
+        still_open=loop.column_totals[1],
+        served=served_total,
+        reasons=dict(zip(codes, reasons.column_totals, strict=True)),
+    )
+    return shown, total
+
+
+def _figures(
+    row: Row, *, sent: Cell, closed: Cell, still_open: Cell, served: Cell, reasons: dict[str, Cell]
+) -> Figures:
+    return Figures(
+        organization_id=None if row.pooled else row.organization_id,
+        name=row.name,
+        sent=sent,
+        closed=closed,
+        open=still_open,
+        served=served,
+        closed_share=deidentify.rate(closed, sent),
+        served_share=deidentify.rate(served, sent),
+        median_to_accept=deidentify.statistic(row.median_to_accept, len(row.to_accept)),
+        median_to_complete=deidentify.statistic(row.median_to_complete, len(row.to_complete)),
+        # A reason no referral gave is left out, as on the unsuppressed page.
+        decline_reasons={code: n for code, n in reasons.items() if n != 0},
+        pooled=row.pooled,
+    )

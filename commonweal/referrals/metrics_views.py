@@ -1,6 +1,7 @@
 """The loop-closure metrics page (/referrals/metrics/): thin over referrals/metrics.py.
 
-Coalition admins and analysts see every partner (analysts with small cells hidden);
+Coalition admins and analysts see every partner (analysts through the de-identification
+layer: a hidden count reads "fewer than 11", "hidden" or, for shares and medians, "not shown");
 navigators see only referrals their own organisation sent or received; anyone else is
 refused. No person data is read or shown, so the page writes no audit entry.
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commonweal.insights.deidentify import Cell, Suppressed
 from commonweal.referrals import metrics
 from commonweal.referrals.models import ReasonCode
 
@@ -53,8 +55,25 @@ def parse_range(query: Any) -> tuple[dt.date, dt.date, list[str]]:
     return start, end, errors
 
 
-def duration_text(value: dt.timedelta | None) -> str:
+def figure_text(value: Cell | float | dt.timedelta | None) -> str | None:
+    """Why a figure is hidden, in words a screen reader reads sensibly; None if it is shown."""
+    if value is Suppressed.PRIMARY:
+        return _("fewer than %(n)s") % {"n": metrics.SMALL_CELL}
+    if value is Suppressed.COMPLEMENTARY:
+        return _("hidden")
+    if value is Suppressed.DERIVED:
+        return _("not shown")
+    return None
+
+
+def count_text(value: Cell) -> str:
+    return figure_text(value) or str(value)
+
+
+def duration_text(value: dt.timedelta | Suppressed | None) -> str:
     """A median duration in words: hours under two days, else days with one decimal."""
+    if isinstance(value, Suppressed):
+        return figure_text(value) or ""
     if value is None:
         return "—"
     hours = value.total_seconds() / 3600
@@ -64,20 +83,28 @@ def duration_text(value: dt.timedelta | None) -> str:
     return _("%(n)s days") % {"n": f"{hours / 24:.1f}"}
 
 
-def _share(value: float | None) -> str:
+def _share(value: float | Suppressed | None) -> str:
+    if isinstance(value, Suppressed):
+        return figure_text(value) or ""
     return "—" if value is None else f"{value:.0%}"
 
 
-def _present(row: metrics.Row) -> dict[str, Any]:
+def _present(row: metrics.Figures) -> dict[str, Any]:
     return {
         "name": row.name or (_("Other partners (pooled)") if row.pooled else _("All partners")),
-        "row": row,
+        "sent": count_text(row.sent),
+        "closed": count_text(row.closed),
+        "open": count_text(row.open),
+        "served": count_text(row.served),
         "closed_share": _share(row.closed_share),
         "served_share": _share(row.served_share),
         "to_accept": duration_text(row.median_to_accept),
         "to_complete": duration_text(row.median_to_complete),
         "reasons": [
-            (str(ReasonCode(reason).label) if reason in ReasonCode.values else reason, n)
+            (
+                str(ReasonCode(reason).label) if reason in ReasonCode.values else reason,
+                count_text(n),
+            )
             for reason, n in sorted(row.decline_reasons.items())
         ],
     }

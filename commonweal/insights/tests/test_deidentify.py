@@ -20,7 +20,7 @@ from commonweal.insights.deidentify import (
     suppress_list,
 )
 
-P, C = Suppressed.PRIMARY, Suppressed.COMPLEMENTARY
+P, C, D = Suppressed.PRIMARY, Suppressed.COMPLEMENTARY, Suppressed.DERIVED
 
 
 def _table(counts: list[list[int]], **margins: bool) -> Table:
@@ -286,18 +286,19 @@ def test_zero_is_not_chosen_to_protect_a_cell_while_a_count_is_available() -> No
 
 
 def test_a_rate_from_a_suppressed_count_is_not_shown() -> None:
-    assert rate(P, 40) is None
-    assert rate(12, C) is None
-    assert rate(C, P) is None
+    assert rate(P, 40) is D
+    assert rate(12, C) is D
+    assert rate(C, P) is D
     assert rate(0, 0) is None
     assert rate(12, 48) == pytest.approx(0.25)
     assert rate(0, 20) == 0
 
 
-def test_a_statistic_over_fewer_than_eleven_people_is_not_shown() -> None:
-    assert statistic(4.5, basis=10) is None
+def test_a_statistic_over_one_to_ten_people_is_not_shown() -> None:
+    assert statistic(4.5, basis=10) is D
+    assert statistic(4.5, basis=1) is D
     assert statistic(4.5, basis=11) == 4.5
-    assert statistic(None, basis=30) is None
+    assert statistic(None, basis=0) is None
 
 
 # --- odd input ------------------------------------------------------------------------------------
@@ -320,3 +321,10 @@ def test_it_reads_cells_by_label() -> None:
     no_margins = suppress(_table([[5, 30]], row_totals=False, column_totals=False))
     with pytest.raises(KeyError):
         no_margins.row_total("r0")
+
+
+def test_an_empty_table_and_a_table_without_columns_need_nothing_hidden() -> None:
+    empty = suppress(Table(rows=[], columns=["a"], counts=[]))
+    assert (empty.column_totals, empty.grand_total) == ((0,), 0)
+    bare = suppress(Table(rows=["r"], columns=[], counts=[[]]))
+    assert (bare.cells, bare.row_totals, bare.grand_total) == (((),), (0,), 0)

@@ -12,10 +12,12 @@ the navigator's organisation). Outside: one sent in April, one draft never sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from commonweal.directory.models import Service
+from commonweal.directory.models import Organization, Service
+from commonweal.insights.deidentify import Suppressed
 from commonweal.referrals import metrics
 from commonweal.referrals.metrics_views import duration_text, parse_range
 from commonweal.referrals.models import Referral, ReferralEvent
@@ -26,6 +28,7 @@ D = dt.timedelta(days=1)
 MARCH = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 URL = "/referrals/metrics/?start=2026-03-01&end=2026-03-31"
 ALL = metrics.Scope(organization_ids=None, suppress_small_cells=False)
+P, C, DERIVED = Suppressed.PRIMARY, Suppressed.COMPLEMENTARY, Suppressed.DERIVED
 
 
 def _make(person, sender, service, status, steps, sent=MARCH, **values) -> Referral:
@@ -137,23 +140,46 @@ def _row(name: str, sent: int, **values) -> metrics.Row:
     return metrics.Row(organization_id=name, name=name, sent=sent, **values)
 
 
-def test_analysts_get_small_partners_pooled_and_small_counts_hidden() -> None:
+def test_analysts_get_small_partners_pooled_and_every_small_count_hidden() -> None:
     big = _row("Big", 40, closed=30, decline_reasons={"no-capacity": 12, "duplicate": 2})
     middle = _row("Middle", 15, closed=5)
     small = _row("Small", 4, closed=4)
     overall = _row("", 59, closed=39, decline_reasons={"no-capacity": 12, "duplicate": 2})
-    rows, overall = metrics._suppressed([big, middle, small], overall)
-    # "Small" alone would be derivable from the total, so the next smallest joins its pool.
+    rows, overall = metrics._deidentified(metrics._pooled([big, middle, small]), overall)
+    # "Small" alone would be a hidden row, so the next smallest joins its pool.
     assert [(r.name, r.sent, r.pooled) for r in rows] == [("Big", 40, False), ("", 19, True)]
-    assert rows[0].decline_reasons == {"no-capacity": 12, "duplicate": None}
-    assert overall.decline_reasons == {"no-capacity": 12, "duplicate": None}
-    assert not overall.suppressed
+    big_shown, pool = rows
+    # Big's 10 still open is hidden; its 30 closed goes too, or 40 - 30 would give it away.
+    assert (big_shown.closed, big_shown.open) == (C, P)
+    assert (pool.closed, pool.open) == (P, P)
+    assert (overall.sent, overall.closed, overall.open) == (59, 39, 20)
+    # Shares from a hidden count are withheld; the overall one is shown.
+    assert big_shown.closed_share is DERIVED
+    assert overall.closed_share == pytest.approx(39 / 59)
+    assert big_shown.decline_reasons == {"no-capacity": 12, "duplicate": P}
+    assert overall.decline_reasons == {"no-capacity": 12, "duplicate": P}
+    assert pool.organization_id is None
 
 
-def test_a_small_total_hides_everything() -> None:
-    rows, overall = metrics._suppressed([_row("One", 3), _row("Two", 4)], _row("", 7))
-    assert all(r.suppressed for r in [*rows, overall])
-    assert overall.sent == 0
+def test_a_small_total_hides_every_count_but_zero() -> None:
+    rows, overall = metrics._deidentified(
+        metrics._pooled([_row("One", 3), _row("Two", 4)]), _row("", 7)
+    )
+    (pool,) = rows
+    assert (pool.sent, pool.open, pool.closed) == (P, P, 0)
+    assert (overall.sent, overall.open, overall.closed) == (P, P, 0)
+    assert overall.closed_share is DERIVED
+
+
+def test_analysts_medians_rest_on_at_least_eleven_referrals() -> None:
+    hour = dt.timedelta(hours=1)
+    many = _row("Many", 30, closed=20, to_accept=[hour] * 11, to_complete=[hour] * 10)
+    many.finish()
+    overall = _row("", 30, closed=20, to_accept=[hour] * 11, to_complete=[hour] * 10)
+    overall.finish()
+    (shown,), _ = metrics._deidentified([many], overall)
+    assert shown.median_to_accept == hour
+    assert shown.median_to_complete is DERIVED
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -176,8 +202,76 @@ def test_analyst_sees_only_suppressed_figures(client, referral_set, analyst) -> 
     response = client.get(URL)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Fewer than 11 referrals" in text
-    assert "Eastside Clinic" not in text
+    assert "fewer than 11" in text
+    assert "Eastside Clinic" not in text  # too small to name: pooled
+    assert _figures(text) and not _small(_figures(text))
+
+
+def _figures(html: str) -> list[str]:
+    return [m.strip() for m in re.findall(r'class="figure">([^<]*)<', html)]
+
+
+def _small(figures: list[str]) -> list[str]:
+    return [f for f in figures if f.isdigit() and 1 <= int(f) < 11]
+
+
+@pytest.fixture
+def busy_set(organization, other_organization, third_organization):
+    """Three partners of 23, 14 and 6 referrals, with statuses in small and large numbers."""
+    person = make_person(organization)
+    fourth = Organization.objects.create(name="Southside Legal Aid", description="Law.")
+    plans = {
+        other_organization: [("completed", 12), ("rejected", 4), ("requested", 7)],
+        third_organization: [("completed", 3), ("rejected", 11)],
+        fourth: [("completed", 1), ("requested", 5)],
+    }
+    for organization_to, statuses in plans.items():
+        service = Service.objects.create(organization=organization_to, name="Help")
+        for status, n in statuses:
+            for _ in range(n):
+                steps = {
+                    "completed": [("accepted", H), ("completed", 3 * D)],
+                    "rejected": [("rejected", D)],
+                    "requested": [],
+                }[status]
+                values = {"outcome": "served"} if status == "completed" else {}
+                if status == "rejected":
+                    values["status_reason"] = "no-capacity"
+                _make(person, organization, service, status, steps, **values)
+    return plans
+
+
+@pytest.mark.django_db
+def test_an_analyst_never_sees_a_count_from_one_to_ten(client, busy_set, analyst) -> None:
+    client.force_login(analyst)
+    text = client.get(URL).content.decode()
+    figures = _figures(text)
+    assert _small(figures) == []
+    assert "23" in figures and "43" in figures  # large counts and the total stay
+    assert "fewer than 11" in figures and "hidden" in figures
+    assert "not shown" in text  # shares and medians from hidden counts
+    assert "Southside Legal Aid" not in text  # 6 referrals: pooled
+
+
+@pytest.mark.django_db
+def test_a_coalition_admin_sees_the_same_counts_in_full(client, busy_set, coalition_admin) -> None:
+    client.force_login(coalition_admin)
+    text = client.get(URL).content.decode()
+    assert "Southside Legal Aid" in text
+    assert {"7", "4", "6"} <= set(_figures(text))
+    assert "fewer than 11" not in text and "not shown" not in text
+
+
+@pytest.mark.django_db
+def test_the_analyst_report_cannot_be_solved_for_a_hidden_count(busy_set, analyst) -> None:
+    report = _report(metrics.scope_for(analyst))
+    rows = [*report.rows, report.overall]
+    for row in rows:
+        # sent = closed + still open: never exactly one of the three hidden.
+        assert sum(isinstance(v, Suppressed) for v in (row.sent, row.closed, row.open)) != 1
+    for column in ("sent", "closed", "open", "served"):
+        hidden = [isinstance(getattr(r, column), Suppressed) for r in rows]
+        assert sum(hidden) != 1, column
 
 
 @pytest.mark.django_db
@@ -239,3 +333,13 @@ def test_duration_words() -> None:
     assert duration_text(None) == "—"
     assert duration_text(90 * dt.timedelta(minutes=1)) == "2 hours"
     assert duration_text(dt.timedelta(days=15)) == "15.0 days"
+
+
+@pytest.mark.django_db
+def test_an_analyst_report_of_no_referrals_is_empty_not_an_error(client, analyst) -> None:
+    report = _report(metrics.scope_for(analyst))
+    assert (report.rows, report.overall.sent, report.overall.closed_share) == ([], 0, None)
+    client.force_login(analyst)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "No referrals were sent in these dates." in response.content.decode()
