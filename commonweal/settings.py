@@ -265,6 +265,12 @@ COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW
 REFERRAL_NO_RESPONSE_DAYS = int(os.environ.get("REFERRAL_NO_RESPONSE_DAYS", "3"))
 REFERRAL_NO_PROGRESS_DAYS = int(os.environ.get("REFERRAL_NO_PROGRESS_DAYS", "14"))
 
+# Retention (referrals/retention.py, daily in the worker): closed referrals and screenings
+# are deleted this many days after they closed / were taken, leaving de-identified counts.
+# Seven years by default, the longest common US record-keeping rule; 0 keeps them for ever.
+RETENTION_CLOSED_REFERRAL_DAYS = int(os.environ.get("RETENTION_CLOSED_REFERRAL_DAYS", "2555"))
+RETENTION_SCREENING_DAYS = int(os.environ.get("RETENTION_SCREENING_DAYS", "2555"))
+
 # The site's own address, for links in emails and texts sent by the worker (no request there).
 COMMONWEAL_SITE_URL = os.environ.get("COMMONWEAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The outbox (referrals/outbox.py): first retry after this many seconds, doubling; give up

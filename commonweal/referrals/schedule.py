@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from django.conf import settings
 from django.db import close_old_connections
 
-from commonweal.referrals import followup, outbox, reminders, tasks
+from commonweal.referrals import followup, outbox, reminders, retention, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,13 @@ JOBS: dict[str, Job] = {
             tasks.queue_appointment_reminders,
             lambda: reminders.queue_upcoming(),
             "queue the day-before reminders of upcoming appointments",
+        ),
+        Job(
+            "retention",
+            24 * 60,
+            tasks.apply_retention,
+            lambda: retention.apply_retention(),
+            "delete closed referrals and screenings past their retention period",
         ),
     )
 }

@@ -33,3 +33,11 @@ def queue_appointment_reminders() -> dict[str, Any]:
     from commonweal.referrals import reminders
 
     return reminders.queue_upcoming().as_dict()
+
+
+@task()
+def apply_retention() -> dict[str, Any]:
+    """Delete closed referrals and screenings past their retention period, keeping counts."""
+    from commonweal.referrals import retention
+
+    return retention.apply_retention().as_dict()

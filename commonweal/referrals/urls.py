@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commonweal.referrals import care_plan_views, consent_views, views
+from commonweal.referrals import care_plan_views, consent_views, person_rights_views, views
 
 app_name = "referrals"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "<uuid:person_id>/data-requests/",
+        person_rights_views.data_requests,
+        name="person_data_requests",
+    ),
     path("<uuid:person_id>/consents/new/", consent_views.consent_create, name="consent_create"),
     path(
         "<uuid:person_id>/consents/<uuid:consent_id>/revoke/",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from commonweal.directory.language_names import display_name
-from commonweal.referrals import people, permissions
+from commonweal.referrals import people, permissions, person_rights
 from commonweal.referrals.forms import NewPersonForm, PersonForm, PersonSearchForm
 from commonweal.referrals.models import Person
 from commonweal.screening import panel
@@ -123,6 +123,9 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "care_team": person.care_team.select_related("organization").order_by("added_at"),
             "consents": person.consents.prefetch_related("organizations"),
             "can_record_consent": permissions.acting_organization(request.user, person) is not None,
+            "can_handle_data_requests": person_rights.can_handle_rights_requests(
+                request.user, person
+            ),
             "referrals": permissions.visible_referrals(request.user, "sent")
             .filter(person=person)
             .select_related("service", "to_organization")[:50],

@@ -28,13 +28,23 @@ def put(key: str = "k1"):
 def test_the_scheduler_runs_each_job_at_its_interval():
     scheduler = schedule.build_scheduler()
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"deliver-outbox", "overdue-referrals", "appointment-reminders"}
+    assert set(jobs) == {
+        "deliver-outbox",
+        "overdue-referrals",
+        "appointment-reminders",
+        "retention",
+    }
     minutes = {
         name: job.trigger.interval.total_seconds() / 60
         for name, job in jobs.items()
         if isinstance(job.trigger, IntervalTrigger)
     }
-    assert minutes == {"deliver-outbox": 1, "overdue-referrals": 60, "appointment-reminders": 15}
+    assert minutes == {
+        "deliver-outbox": 1,
+        "overdue-referrals": 60,
+        "appointment-reminders": 15,
+        "retention": 24 * 60,
+    }
     assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
 
 
