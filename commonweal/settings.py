@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "commonweal.web.idle_sessions.IdleSessionMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "commonweal.web.security_headers.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "commonweal.urls"
@@ -222,9 +225,42 @@ NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions end after inactivity, not after a fixed time: every request renews the cookie.
+# SESSION_COOKIE_AGE is the idle limit for residents' own accounts; anyone who can see
+# person data (staff roles, superusers) is signed out after SESSION_IDLE_SECONDS idle
+# (commonweal/web/idle_sessions.py).
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+# htmx sends the token from the forms' {% csrf_token %} field, never from the cookie,
+# so scripts need not read it.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# "Use my location" on the search page needs geolocation on our own origin; nothing else.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self)"
+# No inline script or style anywhere: htmx is told not to inject its indicator style and
+# never to evaluate code (base.html). The two pages that differ say so at the view.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Error reports (mail to ADMINS, DEBUG off) show no request data or local variables:
+# they may hold a person's name, notes or answers (commonweal/web/log_privacy.py).
+DEFAULT_EXCEPTION_REPORTER = "commonweal.web.log_privacy.PersonSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "commonweal.web.log_privacy.PersonSafeReporterFilter"
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -279,9 +315,48 @@ OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
+# Request logs name a path, never a query string or a path's own words (a search, a name):
+# the filter rewrites them to the URL pattern before any handler, and the admin-mail
+# handler is declared here so it gets the filter too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_person_data": {"()": "commonweal.web.log_privacy.RedactRequestDetails"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_person_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_person_data"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "no_person_data"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Its DEBUG records dump whole template contexts (the request, a person's record).
+        "django.template": {"level": "INFO"},
+        "django.request": {"filters": ["no_person_data"]},
+        "django.security.csrf": {"filters": ["no_person_data"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["no_person_data"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

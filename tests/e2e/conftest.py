@@ -30,6 +30,25 @@ def missing_tool(reason: str) -> None:
     pytest.skip(f"SKIPPED LOUDLY: {reason}")
 
 
+class CspBypassingBrowser:
+    """Chromium whose new contexts bypass the site's Content-Security-Policy by default.
+
+    axe-core is injected as an inline script, which the policy rightly blocks; issue 8
+    lets browser tests bypass it for that. tests/e2e/test_content_security.py passes
+    bypass_csp=False to load pages under the real policy.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        options.setdefault("bypass_csp", True)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -48,7 +67,7 @@ def browser() -> Iterator[Any]:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
+            yield CspBypassingBrowser(chromium)
             chromium.close()
 
 
