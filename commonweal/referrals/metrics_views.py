@@ -3,7 +3,8 @@
 Coalition admins and analysts see every partner (analysts through the de-identification
 layer: a hidden count reads "fewer than 11", "hidden" or, for shares and medians, "not shown");
 navigators see only referrals their own organisation sent or received; anyone else is
-refused. No person data is read or shown, so the page writes no audit entry.
+refused. Analysts choose one completed calendar quarter, never a free date range (see
+insights/periods.py). No person data is read or shown, so the page writes no audit entry.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commonweal.insights import periods
 from commonweal.insights.deidentify import Cell, Suppressed
 from commonweal.referrals import metrics
 from commonweal.referrals.models import ReasonCode
@@ -110,20 +112,37 @@ def _present(row: metrics.Figures) -> dict[str, Any]:
     }
 
 
+def parse_quarter(query: Any) -> tuple[periods.Quarter | None, list[str]]:
+    """The completed quarter from ?quarter= (the latest by default) and what is wrong."""
+    quarter = periods.parse_quarter(query.get("quarter"), timezone.localdate())
+    if quarter is None:
+        return None, [_("Choose one of the completed quarters in the list.")]
+    return quarter, []
+
+
+def quarter_text(quarter: periods.Quarter) -> str:
+    return _("Quarter %(number)s of %(year)s") % {"number": quarter.number, "year": quarter.year}
+
+
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
     scope = metrics.scope_for(request.user)
     if scope is None:
         raise PermissionDenied
-    start, end, errors = parse_range(request.GET)
-    context: dict[str, Any] = {
-        "start": start,
-        "end": end,
-        "errors": errors,
-        "scope": scope,
-        "small_cell": metrics.SMALL_CELL,
-    }
-    if not errors:
+    context: dict[str, Any] = {"scope": scope, "small_cell": metrics.SMALL_CELL}
+    if scope.suppress_small_cells:
+        # Fixed, non-overlapping periods: two overlapping ranges would give away by
+        # difference what each report hides (insights/periods.py).
+        quarter, errors = parse_quarter(request.GET)
+        context["quarters"] = [
+            (q.label, quarter_text(q)) for q in periods.completed_quarters(timezone.localdate())
+        ]
+        context["quarter"] = quarter.label if quarter else ""
+        start, end = (quarter.start, quarter.end) if quarter else (None, None)
+    else:
+        start, end, errors = parse_range(request.GET)
+    context.update(start=start, end=end, errors=errors)
+    if not errors and start is not None and end is not None:
         report = metrics.loop_closure(start=start, end=end, scope=scope)
         context["rows"] = [_present(row) for row in report.rows]
         context["overall"] = _present(report.overall)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from commonweal.directory.models import Organization, Service
 from commonweal.insights.deidentify import Suppressed
@@ -27,6 +28,7 @@ H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
 MARCH = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 URL = "/referrals/metrics/?start=2026-03-01&end=2026-03-31"
+ANALYST_URL = "/referrals/metrics/?quarter=2026-Q1"  # analysts see whole completed quarters
 ALL = metrics.Scope(organization_ids=None, suppress_small_cells=False)
 P, C, DERIVED = Suppressed.PRIMARY, Suppressed.COMPLEMENTARY, Suppressed.DERIVED
 
@@ -197,9 +199,9 @@ def test_coalition_admin_sees_the_table(client, referral_set, coalition_admin) -
 
 
 @pytest.mark.django_db
-def test_analyst_sees_only_suppressed_figures(client, referral_set, analyst) -> None:
+def test_analyst_sees_only_suppressed_figures(client, referral_set, analyst, december) -> None:
     client.force_login(analyst)
-    response = client.get(URL)
+    response = client.get(ANALYST_URL)
     assert response.status_code == 200
     text = response.content.decode()
     assert "fewer than 11" in text
@@ -213,6 +215,12 @@ def _figures(html: str) -> list[str]:
 
 def _small(figures: list[str]) -> list[str]:
     return [f for f in figures if f.isdigit() and 1 <= int(f) < 11]
+
+
+@pytest.fixture
+def december(monkeypatch) -> None:
+    """Today is 7 December 2026: the completed quarters run from 2026-Q3 back to 2021-Q4."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 12, 7))
 
 
 @pytest.fixture
@@ -242,9 +250,9 @@ def busy_set(organization, other_organization, third_organization):
 
 
 @pytest.mark.django_db
-def test_an_analyst_never_sees_a_count_from_one_to_ten(client, busy_set, analyst) -> None:
+def test_an_analyst_never_sees_a_count_from_one_to_ten(client, busy_set, analyst, december) -> None:
     client.force_login(analyst)
-    text = client.get(URL).content.decode()
+    text = client.get(ANALYST_URL).content.decode()
     figures = _figures(text)
     assert _small(figures) == []
     assert "23" in figures and "43" in figures  # large counts and the total stay
@@ -336,10 +344,54 @@ def test_duration_words() -> None:
 
 
 @pytest.mark.django_db
-def test_an_analyst_report_of_no_referrals_is_empty_not_an_error(client, analyst) -> None:
+def test_an_analyst_report_of_no_referrals_is_empty_not_an_error(client, analyst, december) -> None:
     report = _report(metrics.scope_for(analyst))
     assert (report.rows, report.overall.sent, report.overall.closed_share) == ([], 0, None)
     client.force_login(analyst)
-    response = client.get(URL)
+    response = client.get(ANALYST_URL)
     assert response.status_code == 200
     assert "No referrals were sent in these dates." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_analyst_gets_whole_quarters_so_reports_cannot_be_differenced(
+    client, busy_set, analyst, december
+) -> None:
+    client.force_login(analyst)
+    quarter = client.get(ANALYST_URL).content.decode()
+    # A narrower range is not offered: the dates are ignored, the quarter is what counts.
+    narrowed = client.get(ANALYST_URL + "&start=2026-03-03&end=2026-03-04").content.decode()
+    assert _figures(narrowed) == _figures(quarter)
+    assert 'value="2026-Q1" selected' in quarter
+    assert 'type="date"' not in quarter
+
+
+@pytest.mark.django_db
+def test_an_analyst_sees_the_latest_completed_quarter_by_default(
+    client, busy_set, analyst, december
+) -> None:
+    client.force_login(analyst)
+    text = client.get("/referrals/metrics/").content.decode()
+    assert 'value="2026-Q3" selected' in text
+    assert "No referrals were sent in these dates." in text  # the set is in March
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quarter", ["2026-Q4", "2021-Q3", "2026-Q5", "last", "2026-q1%00"])
+def test_an_analyst_asking_for_a_quarter_not_offered_gets_a_clear_400(
+    client, busy_set, analyst, december, quarter
+) -> None:
+    client.force_login(analyst)
+    response = client.get("/referrals/metrics/?quarter=" + quarter)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Choose one of the completed quarters" in text
+    assert not _figures(text)
+
+
+@pytest.mark.django_db
+def test_coalition_admins_keep_free_date_ranges(client, busy_set, coalition_admin) -> None:
+    client.force_login(coalition_admin)
+    text = client.get("/referrals/metrics/?start=2026-03-02&end=2026-03-02").content.decode()
+    assert 'type="date"' in text and 'name="quarter"' not in text
+    assert "43" in _figures(text)
