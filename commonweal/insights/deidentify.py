@@ -131,15 +131,16 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> SuppressedTable:
     }
     shape = (len(table.rows), len(table.columns))
     while True:
-        pinned = _determined(equations, set(hidden))
-        if not pinned:
-            break
         # A line with one hidden figure gives it away by subtraction: mend those first, as
-        # they are the common case and the cheapest fix; what is left is pinned by several
-        # lines together.
-        lonely = [p for p in pinned if _lonely_lines(p, equations, hidden)]
-        target = (lonely or pinned)[0]
-        extra = _complement(target, equations, values, hidden, shape)
+        # they are the common case and cheap to find; the exact solve then catches figures
+        # pinned by several lines together.
+        lonely = _first_lonely(equations, hidden)
+        if lonely is None:
+            pinned = _determined(equations, set(hidden))
+            if not pinned:
+                break
+            lonely = pinned[0]
+        extra = _complement(lonely, equations, values, hidden, shape)
         if extra is None:
             # Everything is hidden already; a figure still pinned can only be a structural
             # zero (a total over no cells), which was never a small count to protect.
@@ -255,6 +256,14 @@ def _determined(equations: list[dict[Position, int]], hidden: set[Position]) -> 
         pending = [row for row in pending if row]
         reduced.append((variable, pivot))
     return sorted(variable for variable, row in reduced if len(row) == 1)
+
+
+def _first_lonely(
+    equations: list[dict[Position, int]], hidden: dict[Position, Suppressed]
+) -> Position | None:
+    """The first hidden figure (by position) that is alone in some published sum."""
+    alone = [only[0] for eq in equations if len(only := [p for p in eq if p in hidden]) == 1]
+    return min(alone) if alone else None
 
 
 def _lonely_lines(
