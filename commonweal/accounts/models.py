@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from commonweal.accounts import audit_chain
 
 
 class Role(models.TextChoices):
@@ -118,8 +121,29 @@ class ApiToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
+# pg_advisory_xact_lock key that serialises appends to the audit chain ("cwaudit" in ASCII).
+AUDIT_APPEND_LOCK = 0x6377_6175_6469_74
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        # bulk_create skips save(), so it would write events outside the hash chain.
+        raise PermissionError("Audit events are appended one at a time, through save().")
+
+    def update(self, **kwargs: Any) -> int:
+        # Deleting a user sets their events' actor to NULL; nothing else may change.
+        if kwargs and set(kwargs) <= {"actor", "actor_id"} and not any(kwargs.values()):
+            return super().update(**kwargs)
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
-    """Append-only record of who did what to which object, when and from where."""
+    """Append-only, hash-chained record of who did what to which object, when and from where.
+
+    Each event stores the hash of the one before it (`prev_hash`) and its own `hash` over
+    its content (see audit_chain.py); database triggers refuse UPDATE and DELETE (migration
+    0004), and `commonweal audit verify` walks the chain.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "view"
@@ -133,6 +157,8 @@ class AuditEvent(models.Model):
         TOKEN_CREATE = "token_create", "token created"
         TOKEN_REVOKE = "token_revoke", "token revoked"
         IMPORT = "import", "import"
+        # A person's data was erased on request: the tombstone that stays in the log.
+        ERASE = "erase", "erase"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -140,6 +166,9 @@ class AuditEvent(models.Model):
     )
     # Kept as text so the trail survives deletion of the user account.
     actor_label = models.CharField(max_length=150, blank=True)
+    # The actor's id as text at write time: deleting the user sets `actor` to NULL, and the
+    # hash covers this copy so that deletion does not break verification.
+    actor_ref = models.CharField(max_length=64, blank=True, default="", editable=False)
     action = models.CharField(max_length=32, choices=Action.choices)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -147,6 +176,11 @@ class AuditEvent(models.Model):
     person_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Unique: two writers can never both chain onto the same event, whatever the locking.
+    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -155,10 +189,47 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.object_type} {self.object_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            self._chain_onto_tail(using)
+            super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def _chain_onto_tail(self, using: str) -> None:
+        """Fill prev_hash and hash from the current last event, holding the append lock.
+
+        PostgreSQL: a transaction-scoped advisory lock, so a second writer waits until this
+        transaction commits and then reads this event as its tail. SQLite: settings open
+        every transaction with BEGIN IMMEDIATE, so this transaction already holds the
+        database's single write lock. The unique prev_hash is the backstop either way.
+        """
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_APPEND_LOCK])
+        # Normalise first, so the hash covers exactly what the database will give back.
+        for name in ("actor_label", "action", "object_type", "object_id", "person_id"):
+            setattr(self, name, str(getattr(self, name) or ""))
+        self.actor_ref = str(self.actor_id) if self.actor_id is not None else ""
+        self.detail = audit_chain.normalise_detail(self.detail)
+        tail = (
+            AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
+        )
+        self.prev_hash = tail or audit_chain.GENESIS
+        self.hash = audit_chain.event_hash(
+            at=self.at,
+            actor_label=self.actor_label,
+            actor_ref=self.actor_ref,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            person_id=self.person_id,
+            ip_address=self.ip_address,
+            detail=self.detail,
+            prev_hash=self.prev_hash,
+        )
+
+    def delete(self, *args: Any, **kwargs: Any):  # type: ignore[override]
         raise PermissionError("Audit events are append-only.")

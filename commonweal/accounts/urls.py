@@ -15,5 +15,10 @@ urlpatterns = [
     path("tokens/", views.token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "people/<uuid:person_id>/access-history/",
+        views.access_history_view,
+        name="person_access_history",
+    ),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

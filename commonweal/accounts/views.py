@@ -1,7 +1,9 @@
-"""Account pages: sign in/up, "My account" (roles, language, API tokens), password change."""
+"""Account pages: sign in/up, "My account" (roles, language, API tokens), password change,
+and a person's access history for those who oversee their care."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from commonweal.accounts import audit, tokens
+from commonweal.accounts import access_history, audit, tokens
 from commonweal.accounts.forms import (
     PasswordChangeAccessibleForm,
     PreferencesForm,
@@ -170,3 +173,37 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return _with_language_cookie(response, user.preferred_language)
     response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
     return response
+
+
+ACCESS_HISTORY_PAGE_SIZE = 50
+
+
+@never_cache
+@login_required
+def access_history_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person_key = str(person_id)
+    # Not allowed looks the same as not there, as for the person's record itself.
+    if not access_history.can_view(request.user, person_key):
+        raise Http404
+    events = access_history.events_for(person_key)
+    # An erased person has no record left, but their history stays for superusers.
+    if not access_history.person_exists(person_key) and not events.exists():
+        raise Http404
+    # Logged before the page is read, so this read heads the history it shows.
+    access_history.record_view(
+        person_id=person_key,
+        by=request.user,
+        request=request,
+        page=access_history.page_number(request.GET.get("page")),
+    )
+    page = Paginator(events, ACCESS_HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/person_access_history.html",
+        {
+            "person_id": person_key,
+            "person": access_history.person_for(user=request.user, person_id=person_key),
+            "page": page,
+            "entries": [access_history.describe(event) for event in page.object_list],
+        },
+    )
