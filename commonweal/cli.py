@@ -19,6 +19,7 @@ COMMANDS = {
     "validate": ("validate_hsds", "Check an HSDS datapackage or JSON file without importing it."),
     "createadmin": ("create_admin", "Create a superuser (coalition administrator)."),
     "check-instruments": ("check_instruments", "Check screening instrument definitions."),
+    "rotate-keys": ("rotate_keys", "Re-encrypt stored notes and answers with the newest key."),
 }
 
 USAGE = (

@@ -294,6 +294,11 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 # Off by default: on the labelled set it lowers Spanish relevance (benchmarks/RESULTS.md).
 COMMONWEAL_SEMANTIC_SEARCH = env_bool("COMMONWEAL_SEMANTIC_SEARCH", False)
 
+# Field encryption at rest (commonweal/lib/encryption.py): comma-separated Fernet keys,
+# newest first. Empty in DEBUG or tests means a development key derived from SECRET_KEY;
+# empty in production is a system check error (commonweal.E001).
+ENCRYPTION_KEYS = env_list("COMMONWEAL_ENCRYPTION_KEYS")
+
 # Hours within which a navigator must follow up a screening that started the safety protocol.
 COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW_UP_HOURS", "24"))
 

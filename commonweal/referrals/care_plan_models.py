@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from commonweal.lib.encrypted_fields import EncryptedTextField
+
 
 class PlanStatus(models.TextChoices):
     """FHIR CarePlan.status values (a subset: the ones a plan here can be in)."""
@@ -85,8 +87,8 @@ class CarePlanGoal(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
-    # The person's words ("stable housing by spring"): sensitive free text, encrypted by issue 8.
-    description = models.TextField(_("goal, in the person's words"))
+    # The person's words ("stable housing by spring"): sensitive free text, encrypted at rest.
+    description = EncryptedTextField(_("goal, in the person's words"))
     # Screening domain codes ("food", "loneliness") and free need labels, as one list.
     needs = models.JSONField(_("needs behind it"), default=list)
     screenings = models.ManyToManyField(
@@ -125,7 +127,7 @@ class CarePlanNote(models.Model):
     """A progress note written at a review, with the goal statuses it changed."""
 
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="notes")
-    text = models.TextField(_("progress note"))
+    text = EncryptedTextField(_("progress note"))
     # [{"goal": id, "status": [old, new], "achievement": [old, new]}] for each goal changed.
     goal_changes = models.JSONField(default=list)
     by = models.ForeignKey(

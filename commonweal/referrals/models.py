@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from commonweal.lib.encrypted_fields import EncryptedTextField
 from commonweal.referrals import phones
 
 
@@ -282,8 +283,8 @@ class Referral(models.Model):
         "directory.Organization", on_delete=models.PROTECT, related_name="referrals_received"
     )
     needs = models.JSONField(_("needs addressed"), default=list)
-    shared_note = models.TextField(_("note for the receiving organisation"), blank=True)
-    private_note = models.TextField(_("private note (your organisation only)"), blank=True)
+    shared_note = EncryptedTextField(_("note for the receiving organisation"), blank=True)
+    private_note = EncryptedTextField(_("private note (your organisation only)"), blank=True)
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency, default=Urgency.ROUTINE)
     # What the receiver may know of the person, taken when the referral is made
     # (referring.shared_person): later changes to the person's record never reach them.
@@ -301,7 +302,7 @@ class Referral(models.Model):
     )
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
-    outcome_note = models.TextField(_("why"), blank=True)
+    outcome_note = EncryptedTextField(_("why"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -354,7 +355,7 @@ class ReferralEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=24, blank=True)
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField()
 
     class Meta:

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from commonweal.lib.encrypted_fields import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", pgettext_lazy("outbox channel", "Email")
@@ -43,8 +45,8 @@ class OutboxMessage(models.Model):
     to = models.CharField(max_length=254)
     language = models.CharField(max_length=8, blank=True)
     subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    ics = models.TextField(blank=True)  # an iCalendar attachment, rendered at enqueue time
+    body = EncryptedTextField()  # texts and emails to a person: encrypted at rest
+    ics = EncryptedTextField(blank=True)  # an iCalendar attachment, rendered at enqueue time
     idempotency_key = models.CharField(max_length=200, unique=True)
     referral = models.ForeignKey(
         "referrals.Referral",

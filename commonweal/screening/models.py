@@ -1,8 +1,8 @@
 """Stored screenings and the crisis safety protocol's follow-up work.
 
-Answers are sensitive health data: they live in exactly one field (`answers`) so that
-issue 8 can encrypt it at rest without touching anything else; the scored result is kept
-beside them as `ScoreResult` serialised to JSON (commonweal.screening.results).
+Answers are sensitive health data: they live in exactly one field (`answers`), encrypted at
+rest (commonweal/lib/encrypted_fields.py); the scored result is kept beside them, in clear,
+as `ScoreResult` serialised to JSON (commonweal.screening.results).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from commonweal.lib.encrypted_fields import EncryptedJSONField, EncryptedTextField
 
 
 class ScreeningQuerySet(models.QuerySet):
@@ -48,8 +50,10 @@ class Screening(models.Model):
     )
     instrument = models.CharField(max_length=64)
     language = models.CharField(max_length=16, default="en")
-    answers = models.JSONField(default=dict)  # linkId → answer; encrypted by issue 8
-    result = models.JSONField(default=dict)  # ScoreResult as JSON (screening.results)
+    answers = EncryptedJSONField(default=dict)  # linkId → answer, encrypted at rest
+    # ScoreResult as JSON (screening.results). In clear, unlike the answers: metrics and
+    # history aggregate the scores, and a score without its answers is far less revealing.
+    result = models.JSONField(default=dict)
     safety_triggered = models.BooleanField(default=False)
     safety_acute = models.BooleanField(default=False)
     organization = models.ForeignKey(
@@ -165,8 +169,8 @@ class SafetyStep(models.Model):
     follow_up = models.ForeignKey(SafetyFollowUp, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(max_length=32)  # a key of screening.safety.CHECKLIST
     outcome = models.CharField(max_length=32)
-    # Free text about a person in crisis: encrypted at rest by issue 8, never in the audit log.
-    note = models.TextField(blank=True)
+    # Free text about a person in crisis: encrypted at rest, never in the audit log.
+    note = EncryptedTextField(blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
