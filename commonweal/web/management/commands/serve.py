@@ -56,6 +56,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # Request lines name the URL pattern, without query string or Referer.
+            "--logger-class",
+            "commonweal.web.access_log.AccessLogger",
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
