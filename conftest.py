@@ -37,6 +37,15 @@ def default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def two_factor_only_where_tested(request, settings):
+    """Two-step sign-in is required in production (the default); here only in the tests
+    marked `two_factor`, which check that requirement on every URL. The other tests sign
+    staff in with `force_login` or a password, and test what each role may do."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.COMMONWEAL_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def organization(db):
     from commonweal.directory.models import Organization
