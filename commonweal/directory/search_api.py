@@ -186,7 +186,36 @@ def response_body(response: SearchResponse) -> dict[str, Any]:
     }
 
 
-@router.get("", url_name="search", throttle=[AnonymousRateThrottle()], auth=None)
+BAD_PARAMETER_RESPONSE = {
+    "description": "A parameter is malformed; says whether the words still read as a crisis.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["detail", "parameter", "crisis", "crisis_level"],
+                "properties": {
+                    "detail": {"type": "string"},
+                    "parameter": {"type": "string"},
+                    "crisis": {"type": "boolean"},
+                    "crisis_level": {"type": "string"},
+                },
+            }
+        }
+    },
+}
+THROTTLED_RESPONSE = {
+    "description": "Too many anonymous requests from this address; try again shortly.",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+@router.get(
+    "",
+    url_name="search",
+    throttle=[AnonymousRateThrottle()],
+    auth=None,
+    openapi_extra={"responses": {400: BAD_PARAMETER_RESPONSE, 429: THROTTLED_RESPONSE}},
+)
 def search(
     request: HttpRequest,
     q: str = Query("", description="What is needed, in the person's own words."),
