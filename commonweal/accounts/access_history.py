@@ -1,7 +1,7 @@
 """A person's access history: every audit event about one person, for those who oversee them.
 
 Who may see it: a superuser, and a coalition admin of an organisation in the person's
-care team. The care team is the referrals app's (`Person.objects.in_care_of`); the history
+care team — whoever handles the person's data requests (`person_rights`). The history
 shows who did what and from where, never the person's record itself, so a coalition admin
 sees it without the record (the page names the person only to someone who may open them).
 """
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commonweal.accounts import audit
-from commonweal.accounts.models import AuditEvent, Role
+from commonweal.accounts.models import AuditEvent
 
 OBJECT_TYPE = "accounts.access_history"
 
@@ -41,17 +41,20 @@ def _signed_in(user: Any) -> bool:
 
 
 def can_view(user: Any, person_id: str) -> bool:
-    """Whether `user` may read the access history of the person with this id."""
+    """Whether `user` may read the access history of the person with this id.
+
+    The same people who handle the person's data requests (one rule, the referrals
+    app's); after an erasure, with no record left to find a care team by, superusers only.
+    """
     if not _signed_in(user):
         return False
     if user.is_superuser:
         return True
-    admin_of = user.organization_ids_with_role(Role.COALITION_ADMIN)
-    if not admin_of:
-        return False
+    from commonweal.referrals import person_rights
     from commonweal.referrals.models import Person
 
-    return Person.objects.in_care_of(admin_of).filter(pk=person_id).exists()
+    person = Person.objects.filter(pk=person_id).first()
+    return person is not None and person_rights.can_handle_rights_requests(user, person)
 
 
 def person_exists(person_id: str) -> bool:

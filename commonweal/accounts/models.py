@@ -204,6 +204,9 @@ class AuditEvent(models.Model):
         transaction commits and then reads this event as its tail. SQLite: settings open
         every transaction with BEGIN IMMEDIATE, so this transaction already holds the
         database's single write lock. The unique prev_hash is the backstop either way.
+        The lock lasts until the outermost transaction ends: record the audit event after
+        any row locks (select_for_update) that transaction takes, and commit long jobs per
+        batch, or other writers wait (or, with the lock order reversed, deadlock).
         """
         connection = connections[using]
         if connection.vendor == "postgresql":
