@@ -9,6 +9,9 @@ import pytest
 from commonweal.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[3]
+# A production start also needs field-encryption keys (commonweal.E001); give one so each
+# test below meets the refusal it is about.
+TEST_KEY = "QVLcGuqcbA_XBR6YhPinkCbieYJek_Q5YGus5qjMpFw="
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -45,7 +48,12 @@ def test_it_refuses_to_serve_in_production_without_allowed_hosts(tmp_path) -> No
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, "COMMONWEAL_DATA_DIR": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SECRET_KEY": "x" * 50,
+            "COMMONWEAL_DATA_DIR": str(tmp_path),
+            "COMMONWEAL_ENCRYPTION_KEYS": TEST_KEY,
+        },
     )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
@@ -68,6 +76,7 @@ def _production_env(tmp_path, **extra: str) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "COMMONWEAL_DATA_DIR": str(tmp_path),
         "ALLOWED_HOSTS": "example.org",
+        "COMMONWEAL_ENCRYPTION_KEYS": TEST_KEY,
     }
     env.update(extra)
     return env
