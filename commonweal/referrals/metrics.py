@@ -16,13 +16,14 @@ Counts, grouping and the event times are computed in SQL (one grouped query each
 medians are taken in Python over the per-referral durations, because SQLite has no
 percentile aggregate and a range holds at most a few thousand referrals.
 
-Who sees what (`scope_for`): coalition admins and analysts see every partner; a navigator
-sees only referrals their own organisation sent or received — figures about referrals
-they could open anyway. Nobody else sees the page. No person data is read: only ids of
-organisations, statuses, reason codes and times. Analysts get every figure through the
-product's de-identification layer (`commonweal.insights.deidentify`): counts of 1 to 10
-hidden, complementary cells hidden so those cannot be worked out from the totals, shares and
-medians withheld when they rest on a hidden count or on 1 to 10 referrals. See `_deidentified`.
+Who sees what (`scope_for`): coalition admins and analysts see every partner; a navigator or
+partner staff member sees only referrals their own organisation sent or received — figures
+about referrals they could open anyway. Nobody else sees the page. No person data is read:
+only ids of organisations, statuses, reason codes and times. Analysts get every figure
+through the product's de-identification layer (`commonweal.insights.deidentify`): counts of
+1 to 10 hidden, complementary cells hidden so those cannot be worked out from the totals,
+shares and medians withheld when they rest on a hidden count or on 1 to 10 referrals. See
+`_deidentified`.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Coalition admins and analysts see every partner (analysts through the de-identification
 layer: a hidden count reads "fewer than 11", "hidden" or, for shares and medians, "not shown");
-navigators see only referrals their own organisation sent or received; anyone else is
-refused. Analysts choose one completed calendar quarter, never a free date range (see
-insights/periods.py). No person data is read or shown, so the page writes no audit entry.
+navigators and partner staff see only referrals their own organisation sent or received;
+anyone else is refused. Analysts choose one completed calendar quarter, never a free date
+range (see insights/periods.py). No person data is read or shown, so the page writes no
+audit entry.
 """
 
 from __future__ import annotations

@@ -93,8 +93,9 @@ CARE_WORK = row("   login  404  ok   ok    404  404   404  denied 404")
 CARE_ROLE = row("   login  403  ok   ok    ok   403   403  ok    ok")
 # Care staff of any organisation, for pages of their own organisation's work.
 CARE_STAFF = row("  login  403  ok   ok    ok   403   403  403   ok")
-# A listing of `home`: its partner staff, coalition admins and superusers edit it.
-LISTING = row("     login  denied denied ok denied ok denied ok denied")
+# A listing of `home`: its partner staff, coalition admins and superusers edit it. Listings
+# are public, so a refusal may say so (403).
+LISTING = row("     login  403  403  ok    403  ok    403  ok    403")
 # Rights requests and access history: superusers and coalition admins of a care-team org.
 RIGHTS = row("      login  404  404  404   404  ok    404  ok    404")
 # The referral: care staff of the sender and of the receiver; a superuser reads it.
@@ -246,8 +247,8 @@ PAGES: dict[str, Page] = {
         query=lambda c: f"?service={c.world.receiving_service.pk}&person={c.world.person.pk}",
         form=lambda c: {"needs": ["food"], "urgency": "routine"},
     ),
-    # Loop-closure figures: coalition admins and analysts (de-identified) every partner,
-    # care staff their own organisation's referrals; a resident nothing.
+    # Loop-closure figures (docs/referrals.md): coalition admins and analysts (de-identified)
+    # every partner, navigators and partner staff their own organisation's referrals.
     "referral:metrics": Page(
         #    anon   res  nav  staff out  admin anal super recv
         row("login  403  ok   ok    ok   ok    ok   ok    ok")
@@ -393,10 +394,11 @@ OPERATIONS: dict[str, Operation] = {
     ),
     f"{P}screening_api_stored_screening": Operation(API_CARE_READ, params=SCREENING),
     f"{P}screening_api_stored_screening_fhir": Operation(API_CARE_READ, params=SCREENING),
-    # Referring: the person's care team only; nobody else knows the person.
+    # Referring: the person's care team only; to anyone else the person's id is unknown
+    # (a superuser, who may read the person, is refused either way: oversight never acts).
     f"{P}referrals_api_create": Operation(
-        #    anon res    nav  staff out  admin  anal   super  recv
-        row("401  denied ok   ok    404  denied denied denied 404"),
+        #    anon res  nav  staff out  admin anal super  recv
+        row("401  404  ok   ok    404  404   404  denied 404"),
         body=_referral_body,
     ),
     # One's own organisations' referrals (an empty list for those with none).

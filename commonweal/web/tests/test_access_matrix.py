@@ -82,29 +82,47 @@ def _as_path(route: str) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).rstrip("/")
 
 
-def test_every_route_has_a_matrix_entry() -> None:
+def unlisted(
+    pages: dict[str, Any], operations: dict[str, Any], hsda: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """(routes the matrix lacks, matrix entries naming no route)."""
     operation_paths = {
         _as_path(path.lstrip("/"))
         for _, path in [*v1_operations().values(), *hsda_operations().values()]
     }
     patterns = url_patterns()
-    assert len(patterns) > 80
-    # API patterns that serve an operation are checked as that operation, below.
-    pages = [(n, r) for n, r in patterns if _as_path(r) not in operation_paths]
-    missing = [f"{n} (/{r})" for n, r in pages if n not in PAGES and n not in SHADOWED]
-    assert not missing, f"URL patterns without an access-matrix entry: {missing}. {HOW_TO_ADD}"
-
-    missing_ops = [op for op in v1_operations() if op not in OPERATIONS]
-    missing_ops += [op for op in hsda_operations() if op not in HSDA_OPERATIONS]
-    assert not missing_ops, (
-        f"API operations without an access-matrix entry: {missing_ops}. {HOW_TO_ADD}"
-    )
-
+    # API patterns that serve an operation are checked as that operation.
+    missing = [
+        f"page {n} (/{r})"
+        for n, r in patterns
+        if _as_path(r) not in operation_paths and n not in pages and n not in SHADOWED
+    ]
+    missing += [f"API operation {op}" for op in v1_operations() if op not in operations]
+    missing += [f"HSDA operation {op}" for op in hsda_operations() if op not in hsda]
     names = {n for n, _ in patterns}
-    stale = sorted((set(PAGES) | set(SHADOWED)) - names)
-    stale += sorted(set(OPERATIONS) - set(v1_operations()))
-    stale += sorted(set(HSDA_OPERATIONS) - set(hsda_operations()))
+    stale = sorted((set(pages) | set(SHADOWED)) - names)
+    stale += sorted(set(operations) - set(v1_operations()))
+    stale += sorted(set(hsda) - set(hsda_operations()))
+    return missing, stale
+
+
+def test_every_route_has_a_matrix_entry() -> None:
+    assert len(url_patterns()) > 80
+    missing, stale = unlisted(PAGES, OPERATIONS, HSDA_OPERATIONS)
+    assert not missing, f"Routes without an access-matrix entry: {missing}. {HOW_TO_ADD}"
     assert not stale, f"Access-matrix entries naming no route (renamed or removed?): {stale}"
+
+
+def test_a_route_left_out_of_the_matrix_is_named() -> None:
+    pages = {k: v for k, v in PAGES.items() if k != "referral:detail"}
+    operations = {k: v for k, v in OPERATIONS.items() if k != "commonweal_referrals_api_read"}
+    pages["referral:gone"] = PAGES["web:home"]
+    missing, stale = unlisted(pages, operations, HSDA_OPERATIONS)
+    assert missing == [
+        "page referral:detail (/referrals/<uuid:referral_id>/)",
+        "API operation commonweal_referrals_api_read",
+    ]
+    assert stale == ["referral:gone"]
 
 
 def test_a_shadowed_pattern_is_really_unreachable() -> None:
