@@ -122,9 +122,11 @@ def test_it_reads_the_log_in_batches() -> None:
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_batch_size_below_one() -> None:
+def test_it_refuses_a_batch_size_below_one_or_an_unknown_database() -> None:
     with pytest.raises(CommandError, match="at least 1"):
         _verify("--batch-size", "0")
+    with pytest.raises(CommandError, match="No database called 'elsewhere'"):
+        _verify("--database", "elsewhere")
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from commonweal.accounts import audit
 
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
         using = options["database"]
+        if using not in connections:
+            raise CommandError(f"No database called {using!r} in settings.DATABASES.")
         verdict = audit.verify(
             using=using, batch_size=options["batch_size"], expect_hash=options["expect"].strip()
         )
