@@ -414,7 +414,7 @@ def erase(
         Referral.objects.filter(person=person).delete()
         person.delete()
         audit.record(
-            action=AuditEvent.Action.DELETE,
+            action=AuditEvent.Action.ERASE,
             actor=by,
             object_type=PERSON_TYPE,
             object_id=person_id,

@@ -128,7 +128,7 @@ def test_erasure_removes_every_row_and_keeps_counts_and_a_tombstone(
         referral.service_id,
     )
     assert ScreeningTally.objects.get().count == 1
-    tombstone = AuditEvent.objects.get(person_id=person_id, action="delete")
+    tombstone = AuditEvent.objects.get(person_id=person_id, action="erase")
     assert tombstone.detail["erased"] is True
     assert tombstone.detail["request"] == "DSR-2026-14"
     assert "Maria" not in json.dumps(tombstone.detail)
@@ -207,6 +207,12 @@ def test_the_person_page_links_only_those_who_may(client, person, navigator, sup
     assert str(person.pk) in page  # the record number to give the coalition admin
     client.force_login(superuser)
     assert _url(person) in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_the_data_request_page_links_the_access_history(client, person, privacy_lead) -> None:
+    client.force_login(privacy_lead)
+    page = client.get(_url(person)).content.decode()
+    assert reverse("accounts:person_access_history", args=[person.pk]) in page
 
 
 # --- the command ----------------------------------------------------------------------------------
