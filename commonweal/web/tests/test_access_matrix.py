@@ -351,3 +351,53 @@ def test_the_matrix_rows_are_well_formed() -> None:
         access_matrix.row("ok ok")
     with pytest.raises(AssertionError):
         access_matrix.row("ok " * 8 + "maybe")
+
+
+# --- one field with its own rule ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_only_the_sending_organisation_sees_the_private_note(cast: Cast) -> None:
+    """docs/referrals.md: the private note is the sender's alone — not the receiver's, not a
+    superuser's — and is never in the FHIR export, not even for the sender."""
+    referral = cast.world.referral.pk
+    page = reverse("referral:detail", kwargs={"referral_id": referral})
+    reads = {
+        "page": lambda role: _client(cast, role).get(page),
+        "api": lambda role: Client().get(f"/api/v1/referrals/{referral}", **cast.bearer(role)),
+    }
+    shown = {"navigator": True, "staff": True, "receiver": False, "superuser": False}
+    for role, sees in shown.items():
+        for where, read in reads.items():
+            with rolled_back():
+                response = read(role)
+                assert response.status_code == 200, (role, where)
+                assert ("Privatenote" in _body(response)) is sees, (role, where)
+        with rolled_back():
+            fhir = Client().get(f"/api/v1/referrals/{referral}/fhir", **cast.bearer(role))
+            assert fhir.status_code == 200 and "Privatenote" not in _body(fhir), role
+
+
+@pytest.mark.django_db
+def test_the_receiver_sees_the_snapshot_never_the_record(cast: Cast) -> None:
+    """docs/referrals.md: no date of birth, no ZIP, not the person's id — for the receiver;
+    the person's id is the sender's alone, superusers included."""
+    referral = cast.world.referral.pk
+    person = str(cast.world.person.pk)
+    page = reverse("referral:detail", kwargs={"referral_id": referral})
+    for role, hidden in {
+        "receiver": ["1980", "33130", person],
+        "superuser": [person],
+    }.items():
+        for path in (page, f"/api/v1/referrals/{referral}", f"/api/v1/referrals/{referral}/fhir"):
+            with rolled_back():
+                if path == page:
+                    response = _client(cast, role).get(path)
+                else:
+                    response = Client().get(path, **cast.bearer(role))
+                assert response.status_code == 200, (role, path)
+                shown = [h for h in hidden if h in _body(response)]
+                assert not shown, (role, path, shown)
+    # The same words are there to find: the sender's page links the person's record.
+    with rolled_back():
+        assert person in _body(_client(cast, "navigator").get(page))
