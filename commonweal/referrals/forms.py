@@ -84,6 +84,7 @@ class PersonForm(AccessibleForm, forms.ModelForm):
             "zip_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "safe_times": forms.TextInput(attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from commonweal.lib.encrypted_fields import EncryptedTextField
+from commonweal.lib.encrypted_fields import EncryptedJSONField, EncryptedTextField
 from commonweal.referrals import phones
 
 
@@ -73,7 +73,8 @@ class Person(models.Model):
     voicemail_ok = models.BooleanField(_("voicemail is OK"), default=False)
     text_ok = models.BooleanField(_("text messages are OK"), default=False)
     email_ok = models.BooleanField(_("email is OK"), default=False)
-    safe_times = models.CharField(_("safe times to contact"), max_length=200, blank=True)
+    # "Not when he is home" can reveal a dangerous situation: encrypted like notes are.
+    safe_times = EncryptedTextField(_("safe times to contact"), max_length=200, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -183,7 +184,7 @@ class Consent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    revocation_reason = models.CharField(_("why it was revoked"), max_length=200, blank=True)
+    revocation_reason = EncryptedTextField(_("why it was revoked"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -288,7 +289,8 @@ class Referral(models.Model):
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency, default=Urgency.ROUTINE)
     # What the receiver may know of the person, taken when the referral is made
     # (referring.shared_person): later changes to the person's record never reach them.
-    shared_person = models.JSONField(default=dict)
+    # The contact snapshot the receiver sees (name, phone, safe times): encrypted at rest.
+    shared_person = EncryptedJSONField(default=dict)
     status = models.CharField(
         max_length=16, choices=ReferralStatus, default=ReferralStatus.DRAFT, db_index=True
     )

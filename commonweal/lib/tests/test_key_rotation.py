@@ -40,8 +40,10 @@ def test_it_finds_every_encrypted_field_in_the_model_registry() -> None:
     assert found == {
         "referrals.CarePlanGoal": ["description"],
         "referrals.CarePlanNote": ["text"],
+        "referrals.Consent": ["revocation_reason"],
         "referrals.OutboxMessage": ["body", "ics"],
-        "referrals.Referral": ["outcome_note", "private_note", "shared_note"],
+        "referrals.Person": ["safe_times"],
+        "referrals.Referral": ["outcome_note", "private_note", "shared_note", "shared_person"],
         "referrals.ReferralEvent": ["text"],
         "screening.SafetyStep": ["note"],
         "screening.Screening": ["answers"],
@@ -146,7 +148,7 @@ def test_a_dry_run_counts_but_writes_nothing(world) -> None:
         call_command("rotate_keys", "--dry-run", stdout=out)
     assert tokens() == before
     text = out.getvalue()
-    assert "referrals.Referral (shared_note, private_note, outcome_note): 1 rows" in text
+    assert "referrals.Referral (shared_note, private_note, shared_person, outcome_note): 1 rows" in text
     assert f"Dry run: would re-encrypt {len(before)} values in total." in text
 
 

@@ -95,3 +95,25 @@ def test_notes_cannot_be_searched_in_the_database() -> None:
         with pytest.raises(EncryptedLookupError):
             Referral.objects.filter(**lookup).exists()
     assert not Referral.objects.filter(shared_note="").exists()
+
+
+def test_safe_times_the_contact_snapshot_and_revocation_reasons_are_ciphertext(
+    person, service, navigator, consent
+) -> None:
+    from commonweal.referrals import consent as consents
+    from commonweal.referrals.models import Consent, Person
+
+    Person.objects.filter(pk=person.pk).update(safe_times="Not when he is home")
+    person.refresh_from_db()
+    assert "home" not in raw(Person, person.pk, "safe_times")
+    assert Person.objects.get(pk=person.pk).safe_times == "Not when he is home"
+
+    made = refer(person, service, navigator).referral
+    assert "Maria" not in raw(Referral, made.pk, "shared_person")
+    assert Referral.objects.get(pk=made.pk).shared_person["safe_times"] == "Not when he is home"
+
+    consents.revoke_consent(
+        consent=consent, reason="She fears her partner reads the texts", by=navigator
+    )
+    assert "partner" not in raw(Consent, consent.pk, "revocation_reason")
+    assert "partner" in Consent.objects.get(pk=consent.pk).revocation_reason
