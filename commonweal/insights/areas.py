@@ -195,3 +195,16 @@ def read_zip_map(path: Path | str) -> dict[str, str]:
             raise GapInputError(f"{path}, line {line}, zip: {row['zip']!r} is not a ZIP code")
         mapping[row["area_id"]] = code
     return mapping
+
+
+def read_areas(path: Path | str) -> Areas:
+    """An area file in either layout: ours (id,name,…) or the Census tract centres file."""
+    path = Path(path)
+    try:
+        with _open_text(path) as handle:
+            header = handle.readline()
+    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
+        raise GapInputError(f"{path}: cannot read ({error})") from None
+    if header.startswith("STATEFP"):
+        return read_census_tracts(path)
+    return read_area_csv(path)
