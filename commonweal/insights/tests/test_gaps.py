@@ -83,9 +83,24 @@ def test_need_weight_scales_demand_not_population() -> None:
 
 def test_the_catchment_includes_its_boundary() -> None:
     areas, sites = _line([100, 100], [0], [1])
-    exact = float(gaps.haversine_km(areas.latitude[1], 0, 0, 0))
-    assert gaps.compute(areas, sites, max_cost=exact).sites_in_range[1] == 1
-    assert gaps.compute(areas, sites, max_cost=exact * (1 - 1e-6)).sites_in_range[1] == 0
+    at_bound = gaps.Costs(np.array([0, 1]), np.array([0, 0]), np.array([0.0, 30.0]))
+    assert list(gaps.compute(areas, sites, max_cost=30, costs=at_bound).sites_in_range) == [1, 1]
+    assert list(gaps.compute(areas, sites, max_cost=29.999, costs=at_bound).sites_in_range) == [
+        1,
+        0,
+    ]
+    # By distance: a1 is 10 km away (to rounding) and counts with a 10 km radius.
+    assert gaps.compute(areas, sites, max_cost=10).sites_in_range[1] == 1
+    assert gaps.compute(areas, sites, max_cost=9.999).sites_in_range[1] == 0
+
+
+def test_great_circle_pairs_agree_with_the_haversine_formula() -> None:
+    tracts = read_census_tracts()
+    sites = gaps.Sites.build(ids=["s"], latitude=[25.7743], longitude=[-80.1937])
+    pairs = gaps.pairs_within(tracts, sites, radius_km=400)  # Dry Tortugas: ~370 km
+    assert len(pairs) == len(tracts)
+    exact = gaps.haversine_km(tracts.latitude, tracts.longitude, 25.7743, -80.1937)
+    np.testing.assert_allclose(pairs.cost, exact[pairs.area_index], rtol=1e-11)
 
 
 def test_sparse_search_equals_the_dense_matrix() -> None:
