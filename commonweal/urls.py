@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from commonweal import policy
 from commonweal.api import api_hsda, api_v1
 
 urlpatterns = [
@@ -20,6 +21,4 @@ urlpatterns = [
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 # The admin is for superusers only: is_staff alone must not open it (partner staff edit
 # their listings on the normal pages, which check permissions and keep the change log).
-admin.site.has_permission = lambda request: bool(
-    request.user.is_active and request.user.is_superuser
-)
+admin.site.has_permission = lambda request: policy.can_use_admin(request.user)

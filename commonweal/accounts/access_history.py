@@ -1,7 +1,8 @@
 """A person's access history: every audit event about one person, for those who oversee them.
 
 Who may see it: a superuser, and a coalition admin of an organisation in the person's
-care team — whoever handles the person's data requests (`person_rights`). The history
+care team — whoever handles the person's data requests
+(`commonweal.policy.can_view_access_history`). The history
 shows who did what and from where, never the person's record itself, so a coalition admin
 sees it without the record (the page names the person only to someone who may open them).
 """
@@ -17,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 
@@ -34,27 +36,6 @@ ACTION_LABELS = {
 # A list in an event's detail (ids of referrals, screenings…) is summarised beyond this.
 LIST_SHOWN = 3
 TEXT_SHOWN = 80
-
-
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def can_view(user: Any, person_id: str) -> bool:
-    """Whether `user` may read the access history of the person with this id.
-
-    The same people who handle the person's data requests (one rule, the referrals
-    app's); after an erasure, with no record left to find a care team by, superusers only.
-    """
-    if not _signed_in(user):
-        return False
-    if user.is_superuser:
-        return True
-    from commonweal.referrals import person_rights
-    from commonweal.referrals.models import Person
-
-    person = Person.objects.filter(pk=person_id).first()
-    return person is not None and person_rights.can_handle_rights_requests(user, person)
 
 
 def person_exists(person_id: str) -> bool:
@@ -124,11 +105,10 @@ def describe(event: AuditEvent) -> Entry:
 
 def person_for(*, user: Any, person_id: str) -> Any:
     """The person, for a heading and a link back, only if `user` may open their record."""
-    from commonweal.referrals import permissions
     from commonweal.referrals.models import Person
 
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not permissions.can_view_person(user, person):
+    if person is None or not policy.can_view_person(user, person):
         return None
     return person
 

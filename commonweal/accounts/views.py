@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commonweal import policy
 from commonweal.accounts import access_history, audit, tokens
 from commonweal.accounts.forms import (
     PasswordChangeAccessibleForm,
@@ -183,7 +184,7 @@ ACCESS_HISTORY_PAGE_SIZE = 50
 def access_history_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person_key = str(person_id)
     # Not allowed looks the same as not there, as for the person's record itself.
-    if not access_history.can_view(request.user, person_key):
+    if not policy.can_view_access_history(request.user, person_key):
         raise Http404
     events = access_history.events_for(person_key)
     # An erased person has no record left, but their history stays for superusers.

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from commonweal import policy
 from commonweal.directory import models as m
 
 
@@ -19,8 +20,7 @@ class SuperuserOnly:
     """Admin permissions for superusers only (is_staff alone is not enough)."""
 
     def _superuser(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_superuser)
+        return policy.can_use_admin(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._superuser(request)

@@ -22,10 +22,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.directory.hours import DAY_CODES
 from commonweal.directory.models import Language, Metadata, Organization, Phone, Schedule, Service
-from commonweal.directory.permissions import can_edit_organization
 
 # Fields a partner may change from the pages (the rest come from imports).
 SERVICE_FIELDS = (
@@ -176,7 +176,7 @@ def _log_deleted(resource: models.Model, fields: Iterable[str], *, by: Any) -> N
 
 
 def _require_editor(user: Any, organization: Organization) -> None:
-    if not can_edit_organization(user, organization):
+    if not policy.can_edit_organization(user, organization):
         raise PermissionDenied(NOT_ALLOWED)
 
 

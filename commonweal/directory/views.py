@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from commonweal import policy
 from commonweal.directory import browse, client_list, editing, hours, intake, language_names, saved
 from commonweal.directory.forms import (
     HoursFormSet,
@@ -40,13 +41,6 @@ from commonweal.directory.models import (
     Service,
     ServiceAtLocation,
     ServiceIntake,
-)
-from commonweal.directory.permissions import (
-    can_edit_any_listing,
-    can_edit_organization,
-    can_edit_service,
-    can_edit_some_listing,
-    own_organizations,
 )
 from commonweal.directory.search import results_page
 from commonweal.directory.search.types import CrisisLevel, SearchRequest, SearchResponse
@@ -229,7 +223,7 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
             "hours": hours.describe(own_schedules),
             "languages": sorted(service_languages),
             "categories": browse.categories_of(service),
-            "can_edit": can_edit_service(request.user, service),
+            "can_edit": policy.can_edit_service(request.user, service),
             "is_listed": service.status not in browse.HIDDEN_STATUSES,
             "is_saved": saved.is_saved(user=request.user, service=service),
             "intake": ServiceIntake.objects.filter(service=service).first(),
@@ -272,7 +266,7 @@ def organization_detail(request: HttpRequest, organization_id: str) -> HttpRespo
         Organization.objects.prefetch_related("phones", "contacts__phones", "additional_urls"),
         id=organization_id,
     )
-    can_edit = can_edit_organization(request.user, organization)
+    can_edit = policy.can_edit_organization(request.user, organization)
     services = (
         Service.objects.filter(organization=organization) if can_edit else browse.listed_services()
     )
@@ -297,14 +291,14 @@ def organization_detail(request: HttpRequest, organization_id: str) -> HttpRespo
 
 def _editable_service(request: HttpRequest, service_id: str) -> Service:
     service = get_object_or_404(Service.objects.select_related("organization"), id=service_id)
-    if not can_edit_service(request.user, service):
+    if not policy.can_edit_service(request.user, service):
         raise PermissionDenied(editing.NOT_ALLOWED)
     return service
 
 
 def _editable_organization(request: HttpRequest, organization_id: str) -> Organization:
     organization = get_object_or_404(Organization, id=organization_id)
-    if not can_edit_organization(request.user, organization):
+    if not policy.can_edit_organization(request.user, organization):
         raise PermissionDenied(editing.NOT_ALLOWED)
     return organization
 
@@ -327,7 +321,7 @@ def _saved(request: HttpRequest, changed: bool) -> None:
 
 @login_required
 def my_organizations(request: HttpRequest) -> HttpResponse:
-    if not can_edit_some_listing(request.user):
+    if not policy.can_edit_some_listing(request.user):
         raise PermissionDenied(_("Only partner staff and coalition admins edit listings."))
     organizations = [
         {
@@ -339,12 +333,12 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
                 )
             ),
         }
-        for organization in own_organizations(request.user).order_by("name")
+        for organization in policy.own_organizations(request.user).order_by("name")
     ]
     return render(
         request,
         "directory/my_organizations.html",
-        {"organizations": organizations, "edits_any": can_edit_any_listing(request.user)},
+        {"organizations": organizations, "edits_any": policy.can_edit_any_listing(request.user)},
     )
 
 

@@ -1,6 +1,6 @@
 """/api/v1/referrals/: make, read, list and move referrals (token or session auth).
 
-Thin: every rule lives in referring.py, lifecycle.py and permissions.py. A referral the
+Thin: every rule lives in referring.py, lifecycle.py and policy.py. A referral the
 caller may not see answers 404, the same as one that does not exist, so ids cannot be
 probed. Status codes: 400 bad input or a rule refused it (with a `code`), 403 the caller
 sees the referral but may not make this change, 409 an illegal transition or a reused
@@ -20,9 +20,10 @@ from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from commonweal import policy
 from commonweal.accounts.api_auth import api_auth
 from commonweal.directory.models import Service, ServiceAtLocation
-from commonweal.referrals import fhir, fhir_import, lifecycle, permissions, referring
+from commonweal.referrals import fhir, fhir_import, lifecycle, referring
 from commonweal.referrals.errors import (
     IllegalTransition,
     KeyReused,
@@ -143,7 +144,7 @@ def _visible(request: HttpRequest, referral_id: uuid.UUID) -> Referral | None:
         .filter(pk=referral_id)
         .first()
     )
-    if referral is None or not permissions.can_view_referral(request.auth, referral):
+    if referral is None or not policy.can_view_referral(request.auth, referral):
         return None
     return referral
 
@@ -205,7 +206,7 @@ def create(request: HttpRequest, response: HttpResponse):
     if person_id is None or service_id is None:
         return _message(400, "person_id and service_id must be ids (UUIDs)", "invalid")
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not permissions.can_view_person(request.auth, person):
+    if person is None or not policy.can_view_person(request.auth, person):
         return _message(404, "no such person in your care", "not-found")
     service = Service.objects.select_related("organization").filter(pk=service_id).first()
     if service is None:

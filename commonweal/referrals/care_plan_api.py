@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from commonweal import policy
 from commonweal.accounts.api_auth import api_auth
 from commonweal.referrals import care_plan_fhir, care_plans
 from commonweal.referrals.models import Person
@@ -38,7 +39,7 @@ def _not_found(what: str) -> Status:
 )
 def care_plan_fhir_bundle(request: HttpRequest, person_id: uuid.UUID):
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not care_plans.can_view_plan(request.auth, person):
+    if person is None or not policy.can_view_plan(request.auth, person):
         return _not_found("such person")
     plan = care_plans.current_plan(person)
     if plan is None:

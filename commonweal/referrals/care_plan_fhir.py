@@ -18,7 +18,7 @@ Shaped for the fhir.resources R4B models (the tests validate each resource and t
 - `Patient`: the person's record id (the plan's readers are the care team, who have it)
   and the name they go by — nothing else.
 
-Only the referrals the caller may see are listed (permissions.can_view_referral).
+Only the referrals the caller may see are listed (policy.can_view_referral).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from commonweal.referrals import fhir, permissions
+from commonweal import policy
+from commonweal.referrals import fhir
 from commonweal.referrals.care_plan_models import CarePlan, CarePlanGoal, GoalStatus
 from commonweal.referrals.care_plans import need_label
 from commonweal.screening.presenting import DOMAIN_WORDS
@@ -136,7 +137,7 @@ def _referral_activities(goals: list[CarePlanGoal], user: Any) -> list[dict[str,
     seen: dict[Any, Any] = {}
     for goal in goals:
         for referral in goal.referrals.all():
-            if referral.pk not in seen and permissions.can_view_referral(user, referral):
+            if referral.pk not in seen and policy.can_view_referral(user, referral):
                 seen[referral.pk] = referral
     return [
         {

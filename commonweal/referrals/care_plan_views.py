@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commonweal import policy
 from commonweal.directory.models import Service
-from commonweal.referrals import care_plans, permissions
+from commonweal.referrals import care_plans
 from commonweal.referrals.care_plan_forms import (
     ClosePlanForm,
     GoalForm,
@@ -38,7 +39,7 @@ SERVICE_RESULTS = 20
 
 def _person(request: HttpRequest, person_id: uuid.UUID, *, edit: bool = False) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    allowed = care_plans.can_edit_plan if edit else care_plans.can_view_plan
+    allowed = policy.can_edit_plan if edit else policy.can_view_plan
     if not allowed(request.user, person):
         raise Http404
     return person
@@ -68,7 +69,7 @@ def care_plan(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person(request, person_id)
     plan = care_plans.current_plan(person)
     care_plans.record_read(person=person, by=request.user, request=request)
-    can_edit = care_plans.can_edit_plan(request.user, person)
+    can_edit = policy.can_edit_plan(request.user, person)
     return render(
         request,
         "referrals/care_plan/plan.html",
@@ -192,7 +193,7 @@ def goal_edit(request: HttpRequest, person_id: uuid.UUID, goal_id: uuid.UUID) ->
 
 def _person_referrals(request: HttpRequest, person: Person):
     return (
-        permissions.visible_referrals(request.user)
+        policy.visible_referrals(request.user)
         .filter(person=person)
         .select_related("service", "to_organization")
         .order_by("-created_at")

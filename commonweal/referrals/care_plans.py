@@ -29,10 +29,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Service
-from commonweal.referrals import people, permissions
+from commonweal.referrals import people
 from commonweal.referrals.care_plan_models import (
     Achievement,
     CarePlan,
@@ -63,17 +64,8 @@ class CarePlanError(InvalidReferral):
 # --- who may -----------------------------------------------------------------------------------
 
 
-def can_view_plan(user: Any, person: Person) -> bool:
-    return permissions.can_view_person(user, person)
-
-
-def can_edit_plan(user: Any, person: Person) -> bool:
-    """Care work: a navigator or partner staff of an organisation in the person's care team."""
-    return permissions.acting_organization(user, person) is not None
-
-
 def _require_editor(user: Any, person: Person) -> None:
-    if not can_edit_plan(user, person):
+    if not policy.can_edit_plan(user, person):
         raise NotAllowed(_("Only the person's care team can change their care plan."))
 
 
@@ -90,7 +82,7 @@ def goals_of(plan: CarePlan, user: Any) -> list[CarePlanGoal]:
     """The plan's goals, each with `shown_referrals`: its referrals that `user` may see.
 
     The care team shares the plan, but a referral stays visible only to its sender and
-    receiver (permissions.py): a colleague from another care-team organisation sees that
+    receiver (policy.py): a colleague from another care-team organisation sees that
     the goal is served, not another organisation's referral.
     """
     goals = list(
@@ -100,7 +92,7 @@ def goals_of(plan: CarePlan, user: Any) -> list[CarePlanGoal]:
     )
     for goal in goals:
         goal.shown_referrals = [
-            r for r in goal.referrals.all() if permissions.can_view_referral(user, r)
+            r for r in goal.referrals.all() if policy.can_view_referral(user, r)
         ]
     return goals
 
@@ -222,7 +214,7 @@ def start_plan(
     """Start the person's plan, held by `by`'s organisation in the care team."""
     _require_editor(by, person)
     next_review_on = _future_date(next_review_on, _("next review date"))
-    organization = permissions.acting_organization(by, person)
+    organization = policy.acting_organization(by, person)
     try:
         with transaction.atomic():
             plan = CarePlan.objects.create(
@@ -341,7 +333,7 @@ def link_referral(
     person = goal.plan.person
     _require_editor(by, person)
     plan = _locked_plan(goal.plan)
-    if referral.person_id != person.pk or not permissions.can_view_referral(by, referral):
+    if referral.person_id != person.pk or not policy.can_view_referral(by, referral):
         raise CarePlanError(_("Choose one of this person's referrals."))
     if linked:
         goal.referrals.add(referral)

@@ -25,10 +25,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Organization
-from commonweal.referrals import permissions
 from commonweal.referrals.errors import InvalidReferral, NotAllowed
 from commonweal.referrals.models import (
     Consent,
@@ -70,7 +70,7 @@ def record_consent(
     request: HttpRequest | None = None,
 ) -> Consent:
     """Record the person's consent, given to `by` (who must be in their care team)."""
-    if not permissions.can_edit_person(by, person):
+    if not policy.can_edit_person(by, person):
         raise NotAllowed(_("Only the person's care team can record their consent."))
     organizations = list(organizations)
     if not organizations:
@@ -155,7 +155,7 @@ def revoke_consent(
 ) -> Consent:
     """Revoke a consent now (the person asked); see the module docstring for the effects."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not permissions.can_edit_person(by, consent.person):
+    if not policy.can_edit_person(by, consent.person):
         raise NotAllowed(_("Only the person's care team can record a revocation."))
     if consent.revoked_at is not None:
         raise InvalidReferral(_("This consent was already revoked."), code="already-revoked")
@@ -166,7 +166,7 @@ def revoke_consent(
     consent.revocation_reason = reason
     consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     affected = []
-    actor_org = permissions.acting_organization(by, consent.person)
+    actor_org = policy.acting_organization(by, consent.person)
     for referral in Referral.objects.select_for_update().filter(consent=consent):
         if referral.status in _CLOSED:
             continue

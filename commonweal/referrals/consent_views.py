@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from commonweal import policy
 from commonweal.directory.models import Organization
 from commonweal.referrals import consent as consents
-from commonweal.referrals import people, permissions
+from commonweal.referrals import people
 from commonweal.referrals.errors import NotAllowed, ReferralError
 from commonweal.referrals.models import Consent, Person
 from commonweal.referrals.referral_forms import ConsentForm, RevokeConsentForm
@@ -26,8 +27,8 @@ from commonweal.referrals.referral_forms import ConsentForm, RevokeConsentForm
 def _person_or_404(request: HttpRequest, person_id: str) -> Person:
     person = get_object_or_404(Person, pk=person_id)
     # Recording consent is care work: a superuser reads records but speaks for no one.
-    if not permissions.can_edit_person(request.user, person) or not (
-        permissions.acting_organization(request.user, person)
+    if not policy.can_edit_person(request.user, person) or not (
+        policy.acting_organization(request.user, person)
     ):
         raise Http404
     return person

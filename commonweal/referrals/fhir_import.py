@@ -21,9 +21,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from commonweal import policy
 from commonweal.directory.models import Organization, Service
 from commonweal.referrals import consent as consents
-from commonweal.referrals import fhir, people, permissions, referring
+from commonweal.referrals import fhir, people, referring
 from commonweal.referrals.errors import ConsentRequired, InvalidReferral, KeyReused, NotAllowed
 from commonweal.referrals.models import CareTeamMember, Person, Referral
 
@@ -39,7 +40,7 @@ def _uuids(values: list[str]) -> list[uuid.UUID]:
 
 
 def _acting_organization(by: Any, requester_ids: list[str]) -> Organization:
-    care_ids = set(permissions.care_organization_ids(by))
+    care_ids = set(policy.care_organization_ids(by))
     if not care_ids:
         raise NotAllowed(_("Only navigators and partner staff can receive referrals for people."))
     named = [pk for pk in _uuids(requester_ids) if pk in care_ids]

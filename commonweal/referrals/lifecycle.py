@@ -21,9 +21,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
-from commonweal.referrals import notifications, permissions, reminders
+from commonweal.referrals import notifications, reminders
 from commonweal.referrals.errors import (
     IllegalTransition,
     InvalidReferral,
@@ -107,7 +108,7 @@ class Move:
 def sides(user: Any, referral: Referral) -> set[str]:
     """Which sides of this referral the user acts for (both when one organisation is both)."""
     found = set()
-    organization_ids = set(permissions.care_organization_ids(user))
+    organization_ids = set(policy.care_organization_ids(user))
     if referral.from_organization_id in organization_ids:
         found.add(SENDER)
     if referral.to_organization_id in organization_ids:

@@ -16,9 +16,9 @@ Counts, grouping and the event times are computed in SQL (one grouped query each
 medians are taken in Python over the per-referral durations, because SQLite has no
 percentile aggregate and a range holds at most a few thousand referrals.
 
-Who sees what (`scope_for`): coalition admins and analysts see every partner; a navigator or
-partner staff member sees only referrals their own organisation sent or received — figures
-about referrals they could open anyway. Nobody else sees the page. No person data is read:
+Who sees what (`commonweal.policy.metrics_scope`): coalition admins and analysts see every
+partner; a navigator or partner staff member sees only referrals their own organisation
+sent or received — figures about referrals they could open anyway. Nobody else sees the page. No person data is read:
 only ids of organisations, statuses, reason codes and times. Analysts get every figure
 through the product's de-identification layer (`commonweal.insights.deidentify`): counts of
 1 to 10 hidden, complementary cells hidden so those cannot be worked out from the totals,
@@ -35,21 +35,17 @@ from typing import Any
 
 from django.db.models import Count, Min, Q
 
-from commonweal.accounts.models import Role
 from commonweal.insights import deidentify
 from commonweal.insights.deidentify import Cell, Suppressed
+from commonweal.policy import MetricsScope
 from commonweal.referrals import lifecycle
 from commonweal.referrals.models import Outcome, ReasonCode, Referral, ReferralStatus
 
 SMALL_CELL = deidentify.THRESHOLD  # counts below this are hidden from analysts
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see: every organisation (`organization_ids` None) or only these."""
-
-    organization_ids: frozenset | None
-    suppress_small_cells: bool
+# Who sees what is decided in commonweal.policy.metrics_scope.
+Scope = MetricsScope
 
 
 @dataclass
@@ -131,23 +127,6 @@ class Report:
     end: dt.date
     rows: list[Figures]  # one per receiving organisation, by name (analysts: small ones pooled)
     overall: Figures
-
-
-def scope_for(user: Any) -> Scope | None:
-    """What `user` may see on the metrics page, or None when they may not see it at all."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser or user.has_role(Role.COALITION_ADMIN):
-        return Scope(organization_ids=None, suppress_small_cells=False)
-    if user.has_role(Role.ANALYST):
-        return Scope(organization_ids=None, suppress_small_cells=True)
-    # Navigators and partner staff: the referrals their own organisation sent or received.
-    own = set(user.organization_ids_with_role(Role.NAVIGATOR)) | set(
-        user.organization_ids_with_role(Role.PARTNER_STAFF)
-    )
-    if own:
-        return Scope(organization_ids=frozenset(own), suppress_small_cells=False)
-    return None
 
 
 def _median(values: list[dt.timedelta]) -> dt.timedelta | None:

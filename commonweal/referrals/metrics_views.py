@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commonweal import policy
 from commonweal.insights import periods
 from commonweal.insights.deidentify import Cell, Suppressed
 from commonweal.referrals import metrics
@@ -127,7 +128,7 @@ def quarter_text(quarter: periods.Quarter) -> str:
 
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
-    scope = metrics.scope_for(request.user)
+    scope = policy.metrics_scope(request.user)
     if scope is None:
         raise PermissionDenied
     context: dict[str, Any] = {"scope": scope, "small_cell": metrics.SMALL_CELL}

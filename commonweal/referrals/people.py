@@ -20,10 +20,10 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Organization
-from commonweal.referrals import permissions
 from commonweal.referrals.models import CareTeamMember, Person
 
 PERSON_TYPE = "referrals.person"
@@ -82,7 +82,7 @@ def find_duplicates(
     if not matches:
         return DuplicateCheck()
     visible_ids = set(
-        permissions.visible_people(user)
+        policy.visible_people(user)
         .filter(pk__in=[p.pk for p in matches])
         .values_list("pk", flat=True)
     )
@@ -102,7 +102,7 @@ def create_person(
     hidden_duplicate_ids: list[str] | None = None,
 ) -> Person:
     """Create a person in `organization`'s care team, acting as `by` (who must work there)."""
-    if organization.pk not in permissions.care_organization_ids(by):
+    if organization.pk not in policy.care_organization_ids(by):
         raise NotInCareTeam("You can only add people to your own organisation's care team.")
     person = Person(created_by=by, **{k: v for k, v in values.items() if k in EDITABLE_FIELDS})
     person.full_clean()
@@ -128,7 +128,7 @@ def update_person(
     *, person: Person, values: dict[str, Any], by: Any, request: HttpRequest | None = None
 ) -> list[str]:
     """Change a person's record; returns the names of the fields that changed (no values)."""
-    if not permissions.can_edit_person(by, person):
+    if not policy.can_edit_person(by, person):
         raise NotInCareTeam("You may not change this person's record.")
     changed = []
     for name in EDITABLE_FIELDS:
@@ -156,7 +156,7 @@ def record_read(
 ) -> None:
     """Audit-log that `by` read `person`'s data (`what`: record, screenings, …)."""
     detail: dict[str, Any] = {"read": what}
-    if getattr(by, "is_superuser", False) and not permissions.care_organization_ids(by):
+    if policy.reads_outside_care_team(by):
         detail["as_superuser"] = True
     audit.record(
         action=AuditEvent.Action.VIEW,

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from commonweal.accounts import audit
-from commonweal.accounts.models import AuditEvent, Role
+from commonweal.accounts.models import AuditEvent
 from commonweal.insights import tallies
 from commonweal.insights.models import RemovalReason
 from commonweal.referrals import care_plan_fhir, fhir
@@ -51,16 +51,6 @@ REASON_REQUIRED = gettext_noop("Give the request's reference (not the person's n
 
 class RightsRequestRefused(ValueError):
     """An export or erasure that may not go ahead, with the reason to show."""
-
-
-def can_handle_rights_requests(user: Any, person: Person) -> bool:
-    """Superusers, and coalition admins of an organisation in the person's care team."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    admin_of = user.organization_ids_with_role(Role.COALITION_ADMIN)
-    return bool(admin_of) and person.care_team.filter(organization_id__in=admin_of).exists()
 
 
 # --- export ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The data-request page: a copy of everything held about a person, or its erasure.
 
-Only those `person_rights.can_handle_rights_requests` allows see the page at all; anyone
+Only those `policy.can_handle_data_requests` allows see the page at all; anyone
 else gets 404, the same as for a person who does not exist.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from commonweal import policy
 from commonweal.referrals import person_rights
 from commonweal.referrals.care_plan_models import CarePlan
 from commonweal.referrals.models import Person
@@ -52,7 +53,7 @@ class EraseForm(forms.Form):
 
 def _person_for_request(request: HttpRequest, person_id: str) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    if not person_rights.can_handle_rights_requests(request.user, person):
+    if not policy.can_handle_data_requests(request.user, person):
         raise Http404
     return person
 

@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commonweal import policy
 from commonweal.directory.models import Service, ServiceAtLocation
 from commonweal.referrals import consent as consents
 from commonweal.referrals import (
     lifecycle,
     people,
-    permissions,
     referring,
     reminders,
     status_page,
@@ -69,7 +69,7 @@ MOVE_LABELS = {
 
 
 def _require_care_role(request: HttpRequest) -> None:
-    if not permissions.can_work_with_people(request.user):
+    if not policy.can_work_with_people(request.user):
         raise PermissionDenied
 
 
@@ -80,12 +80,8 @@ def _referral_or_404(request: HttpRequest, referral_id: Any) -> Referral:
         ),
         pk=referral_id,
     )
-    if not permissions.can_view_referral(request.user, referral):
+    if not policy.can_view_referral(request.user, referral):
         raise Http404
-    if referral.status == ReferralStatus.DRAFT and not (
-        permissions.can_see_private_note(request.user, referral) or request.user.is_superuser
-    ):
-        raise Http404  # not sent: the receiver has not been given anything yet
     return referral
 
 
@@ -95,8 +91,8 @@ def _referral_or_404(request: HttpRequest, referral_id: Any) -> Referral:
 def _choose_person(request: HttpRequest, service: Service, need: str) -> HttpResponse:
     form = ChoosePersonForm(
         request.GET if "person" in request.GET else None,
-        people=permissions.visible_people(request.user)
-        .filter(care_team__organization_id__in=permissions.care_organization_ids(request.user))
+        people=policy.visible_people(request.user)
+        .filter(care_team__organization_id__in=policy.care_organization_ids(request.user))
         .distinct()
         .order_by("family_name", "given_name"),
     )
@@ -135,7 +131,7 @@ def refer(request: HttpRequest) -> HttpResponse:
     if person_id is None:
         return _choose_person(request, service, need)
     person = get_object_or_404(Person, pk=person_id)
-    if not permissions.can_edit_person(request.user, person):
+    if not policy.can_edit_person(request.user, person):
         raise Http404
     summary = referring.capacity(service)
     locations = _locations(service)
@@ -219,7 +215,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     _require_care_role(request)
     rows = worklist.open_loops(request.user)
     drafts = list(
-        permissions.visible_referrals(request.user, "sent")
+        policy.visible_referrals(request.user, "sent")
         .filter(status=ReferralStatus.DRAFT)
         .select_related("service", "to_organization")
         .order_by("-created_at")[:PAGE_SIZE]
@@ -248,7 +244,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if wanted not in dict(choices):
         wanted = INBOX_OPEN  # an unknown filter shows the default, not an error page
     found = (
-        permissions.visible_referrals(request.user, "received")
+        policy.visible_referrals(request.user, "received")
         .exclude(status=ReferralStatus.DRAFT)
         .select_related("service", "from_organization", "to_organization")
     )

@@ -23,11 +23,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Organization, Service, ServiceAtLocation, ServiceIntake
 from commonweal.referrals import consent as consents
-from commonweal.referrals import lifecycle, permissions
+from commonweal.referrals import lifecycle
 from commonweal.referrals.errors import (
     ConsentRequired,
     InvalidReferral,
@@ -186,11 +187,11 @@ def create_referral(
 
     Raises NotAllowed, InvalidReferral, NotAcceptingReferrals, ConsentRequired or KeyReused;
     nothing is written unless it all succeeds."""
-    if not permissions.can_edit_person(by, person):
+    if not policy.can_edit_person(by, person):
         raise NotAllowed(_("Only the person's care team can refer them."))
-    care_ids = set(permissions.care_organization_ids(by))
+    care_ids = set(policy.care_organization_ids(by))
     if from_organization is None:
-        from_organization = permissions.acting_organization(by, person)
+        from_organization = policy.acting_organization(by, person)
     if (
         from_organization is None
         or from_organization.pk not in care_ids
@@ -404,7 +405,7 @@ def view(referral: Referral, user: Any) -> dict[str, Any]:
             for e in referral.events.all()
         ],
     }
-    if permissions.can_see_private_note(user, referral):
+    if policy.can_see_private_note(user, referral):
         data["private_note"] = referral.private_note
         data["person_id"] = str(referral.person_id)
     return data
@@ -413,7 +414,7 @@ def view(referral: Referral, user: Any) -> dict[str, Any]:
 def referrals_for(user: Any, box: str = "all") -> Any:
     """The referrals `user` may list (sent / received / all), newest first, ready to view."""
     return (
-        permissions.visible_referrals(user, box)
+        policy.visible_referrals(user, box)
         .select_related("from_organization", "to_organization", "service", "consent")
         .prefetch_related("events")
         .order_by("-created_at", "-id")

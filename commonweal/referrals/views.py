@@ -1,6 +1,6 @@
 """People pages: the care team's list, create (with duplicate check), a person's record, edit.
 
-Every page that shows person data checks `permissions` and writes the audit log; a
+Every page that shows person data checks `commonweal.policy` and writes the audit log; a
 person outside the user's care team answers 404, the same as a person who does not
 exist, so ids cannot be probed.
 """
@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from commonweal import policy
 from commonweal.directory.language_names import display_name
-from commonweal.referrals import people, permissions, person_rights
+from commonweal.referrals import people
 from commonweal.referrals.forms import NewPersonForm, PersonForm, PersonSearchForm
 from commonweal.referrals.models import Person
 from commonweal.screening import panel
@@ -27,13 +28,13 @@ PAGE_SIZE = 25
 
 def _person_or_404(request: HttpRequest, person_id: str) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    if not permissions.can_view_person(request.user, person):
+    if not policy.can_view_person(request.user, person):
         raise Http404
     return person
 
 
 def _require_care_role(request: HttpRequest) -> None:
-    if not (request.user.is_superuser or permissions.can_work_with_people(request.user)):
+    if not policy.can_list_people(request.user):
         raise PermissionDenied
 
 
@@ -42,7 +43,7 @@ def _require_care_role(request: HttpRequest) -> None:
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_care_role(request)
     form = PersonSearchForm(request.GET or None)
-    found = permissions.visible_people(request.user)
+    found = policy.visible_people(request.user)
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
@@ -59,7 +60,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query,
-            "can_create": permissions.can_work_with_people(request.user),
+            "can_create": policy.can_work_with_people(request.user),
         },
     )
 
@@ -67,7 +68,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    organizations = permissions.care_organizations(request.user)
+    organizations = policy.care_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied
     duplicates = people.DuplicateCheck()
@@ -122,11 +123,9 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
             else "",
             "care_team": person.care_team.select_related("organization").order_by("added_at"),
             "consents": person.consents.prefetch_related("organizations"),
-            "can_record_consent": permissions.acting_organization(request.user, person) is not None,
-            "can_handle_data_requests": person_rights.can_handle_rights_requests(
-                request.user, person
-            ),
-            "referrals": permissions.visible_referrals(request.user, "sent")
+            "can_record_consent": policy.acting_organization(request.user, person) is not None,
+            "can_handle_data_requests": policy.can_handle_data_requests(request.user, person),
+            "referrals": policy.visible_referrals(request.user, "sent")
             .filter(person=person)
             .select_related("service", "to_organization")[:50],
             # The screening app's part of the page; it audit-logs its own reads.

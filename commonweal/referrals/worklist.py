@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from commonweal import policy
 from commonweal.directory.models import ServiceIntake
-from commonweal.referrals import lifecycle, permissions
+from commonweal.referrals import lifecycle
 from commonweal.referrals.models import Referral, ReferralEvent, ReferralStatus
 
 NO_RESPONSE_DAYS = int(getattr(settings, "REFERRAL_NO_RESPONSE_DAYS", 3))
@@ -47,7 +48,7 @@ def open_loops(user: Any, *, now: dt.datetime | None = None) -> list[Row]:
     """The open referrals `user`'s organisations sent, most overdue first, then oldest."""
     now = now or timezone.now()
     referrals = list(
-        permissions.visible_referrals(user, "sent")
+        policy.visible_referrals(user, "sent")
         .filter(status__in=lifecycle.OPEN)
         .select_related("service", "to_organization")
         .prefetch_related("events")

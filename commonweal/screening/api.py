@@ -173,8 +173,8 @@ def instrument_detail(request: HttpRequest, code: str, language: str = "en"):
 import re  # noqa: E402
 import uuid  # noqa: E402
 
+from commonweal import policy  # noqa: E402
 from commonweal.accounts.api_auth import api_auth  # noqa: E402
-from commonweal.referrals import permissions as people_permissions  # noqa: E402
 from commonweal.referrals.models import Person  # noqa: E402
 from commonweal.screening import recording, results  # noqa: E402
 from commonweal.screening.models import SafetyFollowUp, Screening  # noqa: E402
@@ -218,7 +218,7 @@ _STORED_BODY = {
 
 def _person_for(request: HttpRequest, person_id: uuid.UUID) -> Person | None:
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not people_permissions.can_view_person(request.auth, person):
+    if person is None or not policy.can_view_person(request.auth, person):
         return None
     return person
 
@@ -327,7 +327,7 @@ def submit_screening(request: HttpRequest, person_id: uuid.UUID):
     person = _person_for(request, person_id)
     if person is None:
         return _not_found()
-    if people_permissions.acting_organization(request.auth, person) is None:
+    if policy.acting_organization(request.auth, person) is None:
         return Status(403, {"detail": "only the person's care team can screen them", "errors": []})
     try:
         data = json.loads(request.body or b"null")
@@ -374,7 +374,7 @@ def _screening_for(request: HttpRequest, screening_id: uuid.UUID) -> Screening |
         .select_related("person")
         .first()
     )
-    if screening is None or not recording.can_view(request.auth, screening):
+    if screening is None or not policy.can_view_screening(request.auth, screening):
         return None
     return screening
 

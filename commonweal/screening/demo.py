@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commonweal.referrals import people, permissions
+from commonweal import policy
+from commonweal.referrals import people
 from commonweal.screening import instruments, recording
 from commonweal.screening.models import Screening
 
@@ -116,7 +117,7 @@ def create_demo_people(*, navigator: Any) -> int:
         raise DemoRefused("Demo people are only created in demo mode (DEBUG=true).")
     if Screening.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
         return 0
-    organization_ids = permissions.care_organization_ids(navigator)
+    organization_ids = policy.care_organization_ids(navigator)
     if not organization_ids:
         raise DemoRefused("The demo navigator has no organisation.")
     from commonweal.directory.models import Organization

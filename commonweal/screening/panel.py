@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from commonweal.referrals import permissions
-from commonweal.screening import history, instruments, safety
+from commonweal import policy
+from commonweal.screening import history, instruments
 
 
 def for_person_page(*, person: Any, by: Any, request: HttpRequest | None = None) -> dict[str, Any]:
@@ -17,9 +17,9 @@ def for_person_page(*, person: Any, by: Any, request: HttpRequest | None = None)
     return {
         "screening_history": history.for_person(person=person, by=by, request=request),
         "open_follow_ups": list(
-            safety.visible_follow_ups(by).filter(person=person).still_open().order_by("due_at")
+            policy.visible_follow_ups(by).filter(person=person).still_open().order_by("due_at")
         ),
-        "can_screen": permissions.acting_organization(by, person) is not None,
+        "can_screen": policy.acting_organization(by, person) is not None,
         "instruments": [
             (instrument.code, instrument.name_in(language), instrument.title_in(language))
             for instrument in instruments.available()

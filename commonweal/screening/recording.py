@@ -15,9 +15,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
-from commonweal.referrals import permissions
 from commonweal.screening import instruments, results, safety, scoring
 from commonweal.screening.models import SafetyFollowUp, Screening
 from commonweal.screening.types import ScoreResult
@@ -77,9 +77,9 @@ def record_for_person(
     """Score and store a navigator's screening of `person`; start the safety protocol if due.
 
     Raises scoring.InvalidAnswers (nothing stored), KeyReused, or PermissionError."""
-    if not permissions.can_edit_person(by, person):
+    if not policy.can_edit_person(by, person):
         raise PermissionError("Only the person's care team can screen them.")
-    organization = permissions.acting_organization(by, person)
+    organization = policy.acting_organization(by, person)
     if organization is None:
         raise PermissionError("Screen people on behalf of an organisation in their care team.")
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
@@ -182,20 +182,8 @@ def record_read(
         object_type=SCREENING_TYPE,
         person_id=str(screening.person_id or ""),
         request=request,
-        detail={"read": what, **({"as_superuser": True} if _outside_care_team(by) else {})},
+        detail={
+            "read": what,
+            **({"as_superuser": True} if policy.reads_outside_care_team(by) else {}),
+        },
     )
-
-
-def _outside_care_team(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) and not permissions.care_organization_ids(
-        user
-    )
-
-
-def can_view(user: Any, screening: Screening) -> bool:
-    """The person's care team (navigator's screening), or the resident who saved it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if screening.person_id is None:
-        return screening.user_id == user.pk
-    return permissions.can_view_person(user, screening.person)

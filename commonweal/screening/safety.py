@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from commonweal import policy
 from commonweal.accounts import audit
-from commonweal.accounts.models import AuditEvent, Membership, Role, User
-from commonweal.referrals import permissions
+from commonweal.accounts.models import AuditEvent, Role, User
 from commonweal.screening.models import (
     FollowUpStatus,
     SafetyContact,
@@ -304,53 +304,7 @@ def latest_steps(follow_up: SafetyFollowUp) -> dict[str, SafetyStep]:
     return latest
 
 
-# --- who may see follow-ups --------------------------------------------------------------
-
-
-def can_view_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return follow_up.organization_id in permissions.care_organization_ids(
-        user
-    ) and permissions.can_view_person(user, follow_up.person)
-
-
-def can_act_on_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
-    """Recording steps, notes or closing is care work: the person's care team only. A
-    superuser outside it may read the follow-up (oversight), never act on it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return follow_up.organization_id in permissions.care_organization_ids(
-        user
-    ) and permissions.can_view_person(user, follow_up.person)
-
-
-def visible_follow_ups(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return SafetyFollowUp.objects.none()
-    if user.is_superuser:
-        return SafetyFollowUp.objects.all()
-    organization_ids = permissions.care_organization_ids(user)
-    return (
-        SafetyFollowUp.objects.for_organizations(organization_ids)
-        .filter(person__care_team__organization_id__in=organization_ids)
-        .distinct()
-    )
-
-
 # --- designating safety contacts ----------------------------------------------------------
-
-
-def can_manage_contacts(user: Any, organization_id: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.memberships.filter(
-        organization_id=organization_id, role=Role.COALITION_ADMIN
-    ).exists()
 
 
 def eligible_contacts(organization_id: Any) -> Any:
@@ -360,7 +314,7 @@ def eligible_contacts(organization_id: Any) -> Any:
         User.objects.filter(
             is_active=True,
             memberships__organization_id=organization_id,
-            memberships__role__in=permissions.CARE_ROLES,
+            memberships__role__in=policy.CARE_ROLES,
         )
         .distinct()
         .order_by("username")
@@ -371,7 +325,7 @@ def eligible_contacts(organization_id: Any) -> Any:
 def designate_contact(
     *, organization: Any, user: User, by: Any, request: HttpRequest | None = None
 ) -> SafetyContact:
-    if not can_manage_contacts(by, organization.pk):
+    if not policy.can_manage_contacts(by, organization.pk):
         raise PermissionError("Only the organisation's coalition admins choose safety contacts.")
     if not eligible_contacts(organization.pk).filter(pk=user.pk).exists():
         raise ProtocolError("A safety contact must be a navigator or partner staff member here.")
@@ -389,7 +343,7 @@ def designate_contact(
 
 @transaction.atomic
 def remove_contact(*, contact: SafetyContact, by: Any, request: HttpRequest | None = None) -> None:
-    if not can_manage_contacts(by, contact.organization_id):
+    if not policy.can_manage_contacts(by, contact.organization_id):
         raise PermissionError("Only the organisation's coalition admins choose safety contacts.")
     audit.record(
         action=AuditEvent.Action.DELETE,
@@ -399,7 +353,3 @@ def remove_contact(*, contact: SafetyContact, by: Any, request: HttpRequest | No
         detail={"organization": str(contact.organization_id), "user": str(contact.user_id)},
     )
     contact.delete()
-
-
-def is_member(user: Any, organization_id: Any) -> bool:
-    return Membership.objects.filter(user=user, organization_id=organization_id).exists()

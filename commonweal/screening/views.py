@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
-from commonweal.directory.models import Organization
-from commonweal.referrals import people, permissions
+from commonweal.referrals import people
 from commonweal.referrals.models import Person
 from commonweal.screening import (
     carried,
@@ -296,7 +296,7 @@ def _stored_result(screening: Screening) -> ScoreResult:
 
 def _person_or_404(request: HttpRequest, person_id: str) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    if not permissions.can_view_person(request.user, person):
+    if not policy.can_view_person(request.user, person):
         raise Http404
     return person
 
@@ -314,7 +314,7 @@ def _after_recording(recorded: recording.Recorded) -> HttpResponse:
 def person_screen(request: HttpRequest, person_id: str, code: str) -> HttpResponse:
     person = _person_or_404(request, person_id)
     instrument = _instrument_or_404(code)
-    if permissions.acting_organization(request.user, person) is None:
+    if policy.acting_organization(request.user, person) is None:
         # A superuser may read records but screens nobody: screening is care-team work.
         raise PermissionDenied(_("Only the person's care team can screen them."))
     language = instrument.language_for(get_language() or "en")
@@ -366,7 +366,7 @@ def screening_detail(request: HttpRequest, screening_id: str) -> HttpResponse:
         pk=screening_id,
         person__isnull=False,
     )
-    if not recording.can_view(request.user, screening):
+    if not policy.can_view_screening(request.user, screening):
         raise Http404
     recording.record_read(screening=screening, by=request.user, request=request)
     result = _stored_result(screening)
@@ -425,7 +425,7 @@ def _follow_up_or_404(request: HttpRequest, follow_up_id: str) -> SafetyFollowUp
         SafetyFollowUp.objects.select_related("person", "organization", "screening"),
         pk=follow_up_id,
     )
-    if not safety.can_view_follow_up(request.user, follow_up):
+    if not policy.can_view_follow_up(request.user, follow_up):
         raise Http404
     return follow_up
 
@@ -443,7 +443,7 @@ def safety_checklist(request: HttpRequest, follow_up_id: str) -> HttpResponse:
     follow_up = _follow_up_or_404(request, follow_up_id)
     step_forms = {step.code: SafetyStepForm(step=step) for step in safety.CHECKLIST}
     note_form = SafetyNoteForm()
-    if request.method == "POST" and not safety.can_act_on_follow_up(request.user, follow_up):
+    if request.method == "POST" and not policy.can_act_on_follow_up(request.user, follow_up):
         raise PermissionDenied
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -521,10 +521,10 @@ def safety_checklist(request: HttpRequest, follow_up_id: str) -> HttpResponse:
 @never_cache
 @login_required
 def follow_up_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or permissions.can_work_with_people(request.user)):
+    if not policy.can_list_people(request.user):
         raise PermissionDenied
     open_ones = list(
-        safety.visible_follow_ups(request.user)
+        policy.visible_follow_ups(request.user)
         .still_open()
         .select_related("person", "organization")
         .order_by("due_at", "id")
@@ -563,13 +563,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def safety_contacts(request: HttpRequest) -> HttpResponse:
-    if request.user.is_superuser:
-        organizations = Organization.objects.filter(memberships__isnull=False).distinct()
-    else:
-        organizations = Organization.objects.filter(
-            memberships__user=request.user, memberships__role="coalition_admin"
-        ).distinct()
-    organizations = list(organizations.order_by("name"))
+    organizations = list(policy.contact_organizations(request.user).order_by("name"))
     if not organizations:
         raise PermissionDenied
     if request.method == "POST":

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from commonweal.accounts import access_history
+from commonweal import policy
 
 register = template.Library()
 
@@ -17,6 +17,6 @@ def access_history_url(context: template.Context, person: Any) -> str:
     """Empty unless the signed-in user may read this person's access history."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if person is None or not access_history.can_view(user, str(person.pk)):
+    if person is None or not policy.can_view_access_history(user, str(person.pk)):
         return ""
     return reverse("accounts:person_access_history", args=[person.pk])

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.translation import gettext as _
 
-from commonweal.directory import permissions
+from commonweal import policy
 from commonweal.directory.forms import ServiceForm
 
 register = template.Library()
@@ -69,14 +69,9 @@ def ages_label(service: Any) -> str:
     return ""
 
 
-@register.filter
-def can_edit_listings(user: Any) -> bool:
-    return permissions.can_edit_some_listing(user)
-
-
-@register.filter
-def can_edit_organization(user: Any, organization: Any) -> bool:
-    return permissions.can_edit_organization(user, organization)
+# The rules themselves live in commonweal.policy; templates reach them under these names.
+register.filter("can_edit_listings", policy.can_edit_some_listing)
+register.filter("can_edit_organization", policy.can_edit_organization)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Language, Metadata, Organization, Phone, Schedule, Service
-from commonweal.directory.permissions import (
+from commonweal.policy import (
     can_edit_organization,
     can_edit_service,
     can_edit_some_listing,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from commonweal import policy
 from commonweal.referrals import care_plans
 
 register = template.Library()
@@ -20,7 +21,7 @@ def care_plan_summary(context: Any, person: Any) -> dict[str, Any]:
         "person": person,
         "plan": plan,
         "goals": list(plan.goals.all()) if plan else [],
-        "can_start": care_plans.can_edit_plan(user, person)
+        "can_start": policy.can_edit_plan(user, person)
         and (plan is None or plan.status != "active"),
     }
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from commonweal.referrals import permissions
+from commonweal import policy
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def works_with_people(user: Any) -> bool:
         return False
     cached = getattr(user, "_works_with_people", None)
     if cached is None:
-        cached = permissions.can_work_with_people(user)
+        cached = policy.can_work_with_people(user)
         user._works_with_people = cached
     return cached
 
@@ -41,10 +41,8 @@ def referrals_url(user: Any) -> str:
 
 @register.filter
 def sees_referral_metrics(user: Any) -> bool:
-    """Whether the loop-closure figures are open to this user (see referrals.metrics)."""
-    from commonweal.referrals.metrics import scope_for
-
-    return scope_for(user) is not None
+    """Whether the loop-closure figures are open to this user (see commonweal.policy.metrics_scope)."""
+    return policy.can_see_metrics(user)
 
 
 @register.filter

@@ -17,6 +17,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from commonweal import policy
 from commonweal.directory.models import Organization, Service
 from commonweal.insights.deidentify import Suppressed
 from commonweal.referrals import metrics
@@ -129,12 +130,12 @@ def test_range_bounds_are_inclusive(referral_set) -> None:
 def test_navigators_see_only_their_own_organisations_referrals(
     referral_set, navigator, third_staff
 ) -> None:
-    sent_by_us = _report(metrics.scope_for(navigator))
+    sent_by_us = _report(policy.metrics_scope(navigator))
     assert [(r.name, r.sent) for r in sent_by_us.rows] == [
         ("Eastside Clinic", 4),
         ("Westside Shelter", 4),
     ]
-    received = _report(metrics.scope_for(third_staff))
+    received = _report(policy.metrics_scope(third_staff))
     assert [(r.name, r.sent) for r in received.rows] == [("Westside Shelter", 5)]
 
 
@@ -272,7 +273,7 @@ def test_a_coalition_admin_sees_the_same_counts_in_full(client, busy_set, coalit
 
 @pytest.mark.django_db
 def test_the_analyst_report_cannot_be_solved_for_a_hidden_count(busy_set, analyst) -> None:
-    report = _report(metrics.scope_for(analyst))
+    report = _report(policy.metrics_scope(analyst))
     rows = [*report.rows, report.overall]
     for row in rows:
         # sent = closed + still open: never exactly one of the three hidden.
@@ -345,7 +346,7 @@ def test_duration_words() -> None:
 
 @pytest.mark.django_db
 def test_an_analyst_report_of_no_referrals_is_empty_not_an_error(client, analyst, december) -> None:
-    report = _report(metrics.scope_for(analyst))
+    report = _report(policy.metrics_scope(analyst))
     assert (report.rows, report.overall.sent, report.overall.closed_share) == ([], 0, None)
     client.force_login(analyst)
     response = client.get(ANALYST_URL)

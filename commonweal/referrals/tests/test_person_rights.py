@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
+from commonweal import policy
 from commonweal.accounts.models import AuditEvent, Membership
 from commonweal.insights.models import ReferralTally, RemovalReason, ScreeningTally
 from commonweal.referrals import person_rights
@@ -60,10 +61,10 @@ def test_who_may_handle_requests(
         organization=other_org_staff.memberships.get().organization,
         role="coalition_admin",
     )
-    assert person_rights.can_handle_rights_requests(privacy_lead, person)
-    assert person_rights.can_handle_rights_requests(superuser, person)
+    assert policy.can_handle_data_requests(privacy_lead, person)
+    assert policy.can_handle_data_requests(superuser, person)
     for user in (navigator, partner_staff, analyst, other_org_staff, resident, other_admin):
-        assert not person_rights.can_handle_rights_requests(user, person), user.username
+        assert not policy.can_handle_data_requests(user, person), user.username
 
 
 def test_the_json_export_holds_everything(person, history, privacy_lead) -> None:

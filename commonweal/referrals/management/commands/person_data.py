@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from commonweal import policy
 from commonweal.referrals import person_rights
 from commonweal.referrals.models import Person
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["by"], is_active=True).first()
-        if user is None or not user.is_superuser:
+        if not policy.can_run_person_data_command(user):
             raise CommandError(f"--by {options['by']}: no active superuser of that name.")
         try:
             person = Person.objects.filter(pk=options["person"]).first()

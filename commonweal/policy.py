@@ -1,0 +1,409 @@
+"""Who may do what to which object: every authorisation rule of commonweal, in one place.
+
+Pages, the API routers, FHIR and JSON exports, management commands, template tags and the
+admin site all ask this module; none of them decides access on its own (a guard test,
+commonweal/tests/test_policy.py, keeps it so).
+
+Who there is
+------------
+- **Anonymous visitors** read the public directory. Nothing else.
+- **Residents** (signed in, no membership) save and read their *own* screenings. They never
+  see anyone's record, referral or follow-up, and never edit the directory.
+- **Navigators** and **partner staff** ("care roles", `CARE_ROLES`) work with people in the
+  organisations where they hold that role. They see and edit a person whose care team
+  includes one of those organisations — their record, screenings, care plan, consents and
+  safety follow-ups — and refer them. Partner staff also keep their own organisation's
+  directory listings current (navigators do not edit the directory).
+- **Coalition admins** run the partnership, not anyone's care: the role alone never opens
+  a person record, even in a care-team organisation (a coalition admin who also works as a
+  navigator there gets in through that navigator membership). They edit every listing,
+  choose their organisation's safety contacts, handle the data requests (export, erasure)
+  and read the access history of people in their organisations' care, and see every
+  partner's loop-closure figures.
+- **Analysts** see the loop-closure figures of every partner, de-identified (small cells
+  suppressed). They never open a person, a referral or a follow-up.
+- **Superusers** may read everything (every read is audit-logged, with `as_superuser` when
+  they read from outside the care team), edit every listing, handle every data request and
+  use the Django admin and the person-data command. Care work (screening, care plans,
+  recording safety steps) is the care team's, even for a superuser.
+
+Over what
+---------
+- **People**: the person's care team (care roles of a care-team organisation); superusers.
+- **Referrals**: care staff of the sending organisation, and of the receiving one once it
+  is sent (never a draft); superusers. The receiver sees the referral's snapshot of the
+  person, never their record, and never the private note — only the sender's staff see it.
+- **Screenings**: a navigator's screening follows the person rule; a resident's own
+  screening is theirs alone.
+- **Care plans**: read as the person; changed only by their care team (not a superuser).
+- **Safety follow-ups**: read by the care team of the organisation the follow-up belongs to
+  (and superusers); acted on by that care team only. Safety contacts are chosen by the
+  organisation's coalition admins (and superusers).
+- **Data requests and access history**: superusers and coalition admins of a care-team
+  organisation; after an erasure only superusers read the history.
+- **Listings**: superusers and coalition admins all; partner staff their organisation's.
+- **Metrics**: see `metrics_scope`.
+- **Sharing**: a person's data goes to another organisation only under an active consent
+  covering it and the categories shared (`may_share`, the consent module's rule).
+
+The 404-not-403 rule
+--------------------
+For person-level objects (people, referrals, screenings, care plans, follow-ups, access
+history) a refusal is answered "not found", exactly like an object that does not exist, so
+an outsider cannot learn that a record exists. Whole pages that are simply not for a role
+(the directory editor, the follow-up list, the metrics page) answer 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from commonweal.accounts.models import Role
+from commonweal.directory.models import Organization, Service
+from commonweal.referrals.models import Person, Referral
+from commonweal.screening.models import SafetyFollowUp, Screening
+
+# The roles that work with people. Coalition admin and analyst are deliberately absent.
+CARE_ROLES = (Role.NAVIGATOR, Role.PARTNER_STAFF)
+LISTING_ROLES = (Role.PARTNER_STAFF, Role.COALITION_ADMIN)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# --- care organisations ---------------------------------------------------------------------
+
+
+def care_organization_ids(user: Any) -> list:
+    """The organisations in which this user may work with people."""
+    if not _signed_in(user):
+        return []
+    return user.organization_ids_with_role(*CARE_ROLES)
+
+
+def care_organizations(user: Any) -> QuerySet[Organization]:
+    return Organization.objects.filter(id__in=care_organization_ids(user)).order_by("name")
+
+
+def reads_outside_care_team(user: Any) -> bool:
+    """A superuser reading without any care membership: marked `as_superuser` in the audit."""
+    return bool(getattr(user, "is_superuser", False)) and not care_organization_ids(user)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def can_work_with_people(user: Any) -> bool:
+    """Whether to offer this user the people pages at all (create, list)."""
+    return bool(care_organization_ids(user))
+
+
+def can_list_people(user: Any) -> bool:
+    """The people list and the follow-up list: care roles, and superusers (oversight)."""
+    return _signed_in(user) and (user.is_superuser or can_work_with_people(user))
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    """The people this user may see; the only way pages and the API list people."""
+    if not _signed_in(user):
+        return Person.objects.none()
+    if user.is_superuser:
+        return Person.objects.all()
+    organization_ids = care_organization_ids(user)
+    if not organization_ids:
+        return Person.objects.none()
+    return Person.objects.in_care_of(organization_ids)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    organization_ids = care_organization_ids(user)
+    return (
+        bool(organization_ids)
+        and person.care_team.filter(organization_id__in=organization_ids).exists()
+    )
+
+
+def can_edit_person(user: Any, person: Person) -> bool:
+    # Same people, same rule: whoever cares for a person keeps their record current.
+    return can_view_person(user, person)
+
+
+def acting_organization(user: Any, person: Person) -> Organization | None:
+    """The organisation on whose behalf `user` works with `person` (their first shared one).
+
+    None means the user does no care work for this person: no screening, consent, care
+    plan or referral on their behalf (a superuser outside the care team included)."""
+    organization_ids = care_organization_ids(user)
+    member = (
+        person.care_team.filter(organization_id__in=organization_ids)
+        .select_related("organization")
+        .order_by("added_at", "id")
+        .first()
+    )
+    return member.organization if member is not None else None
+
+
+def can_do_care_work(user: Any, person: Person) -> bool:
+    """Screening, recording consent, starting a referral: the person's care team only."""
+    return acting_organization(user, person) is not None
+
+
+# --- referrals ------------------------------------------------------------------------------
+
+
+def visible_referrals(user: Any, box: str = "all") -> QuerySet[Referral]:
+    """The referrals this user may see; `box`: "sent", "received" or "all"."""
+    if not _signed_in(user):
+        return Referral.objects.none()
+    organization_ids = care_organization_ids(user)
+    sent = Q(from_organization_id__in=organization_ids)
+    # A draft has not been sent: the receiver does not see it until it is.
+    received = Q(to_organization_id__in=organization_ids) & ~Q(status="draft")
+    if user.is_superuser and not organization_ids:
+        wanted = Q()
+    elif box == "sent":
+        wanted = sent
+    elif box == "received":
+        wanted = received
+    else:
+        wanted = sent | received
+    if not organization_ids and not user.is_superuser:
+        return Referral.objects.none()
+    return Referral.objects.filter(wanted)
+
+
+def can_view_referral(user: Any, referral: Any) -> bool:
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    organization_ids = set(care_organization_ids(user))
+    if referral.from_organization_id in organization_ids:
+        return True
+    return referral.to_organization_id in organization_ids and referral.status != "draft"
+
+
+def can_see_private_note(user: Any, referral: Any) -> bool:
+    """Only the referring organisation's staff: the note is theirs, never the receiver's."""
+    if not _signed_in(user):
+        return False
+    return referral.from_organization_id in set(care_organization_ids(user))
+
+
+def may_share(person: Person, organization: Organization, categories: Iterable[str]) -> bool:
+    """Whether an active consent lets `organization` receive these categories of data."""
+    from commonweal.referrals import consent
+
+    return consent.active_consent(person, organization, categories) is not None
+
+
+# --- screenings and care plans --------------------------------------------------------------
+
+
+def can_view_screening(user: Any, screening: Screening) -> bool:
+    """The person's care team (navigator's screening), or the resident who saved it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if screening.person_id is None:
+        return screening.user_id == user.pk
+    return can_view_person(user, screening.person)
+
+
+def can_view_plan(user: Any, person: Person) -> bool:
+    return can_view_person(user, person)
+
+
+def can_edit_plan(user: Any, person: Person) -> bool:
+    """Care work: a navigator or partner staff of an organisation in the person's care team."""
+    return can_do_care_work(user, person)
+
+
+# --- safety follow-ups ----------------------------------------------------------------------
+
+
+def can_view_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return follow_up.organization_id in care_organization_ids(user) and can_view_person(
+        user, follow_up.person
+    )
+
+
+def can_act_on_follow_up(user: Any, follow_up: SafetyFollowUp) -> bool:
+    """Recording steps, notes or closing is care work: the person's care team only. A
+    superuser outside it may read the follow-up (oversight), never act on it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return follow_up.organization_id in care_organization_ids(user) and can_view_person(
+        user, follow_up.person
+    )
+
+
+def visible_follow_ups(user: Any) -> QuerySet[SafetyFollowUp]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SafetyFollowUp.objects.none()
+    if user.is_superuser:
+        return SafetyFollowUp.objects.all()
+    organization_ids = care_organization_ids(user)
+    return (
+        SafetyFollowUp.objects.for_organizations(organization_ids)
+        .filter(person__care_team__organization_id__in=organization_ids)
+        .distinct()
+    )
+
+
+def can_manage_contacts(user: Any, organization_id: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.memberships.filter(
+        organization_id=organization_id, role=Role.COALITION_ADMIN
+    ).exists()
+
+
+def contact_organizations(user: Any) -> QuerySet[Organization]:
+    """The organisations whose safety contacts this user chooses (superusers: any with
+    members; coalition admins: their own)."""
+    if not _signed_in(user):
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.filter(memberships__isnull=False).distinct()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role=Role.COALITION_ADMIN
+    ).distinct()
+
+
+# --- data requests and access history -------------------------------------------------------
+
+
+def can_handle_data_requests(user: Any, person: Person) -> bool:
+    """Superusers, and coalition admins of an organisation in the person's care team."""
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    admin_of = user.organization_ids_with_role(Role.COALITION_ADMIN)
+    return bool(admin_of) and person.care_team.filter(organization_id__in=admin_of).exists()
+
+
+def can_view_access_history(user: Any, person_id: str) -> bool:
+    """Whether `user` may read the access history of the person with this id.
+
+    The same people who handle the person's data requests; after an erasure, with no
+    record left to find a care team by, superusers only.
+    """
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    person = Person.objects.filter(pk=person_id).first()
+    return person is not None and can_handle_data_requests(user, person)
+
+
+def can_run_person_data_command(user: Any) -> bool:
+    """`person_data` export/erase from the shell: an active superuser names themself."""
+    return _signed_in(user) and bool(user.is_superuser)
+
+
+# --- directory listings ---------------------------------------------------------------------
+
+
+def is_coalition_admin(user: Any) -> bool:
+    if not _signed_in(user):
+        return False
+    return user.memberships.filter(role=Role.COALITION_ADMIN).exists()
+
+
+def can_edit_any_listing(user: Any) -> bool:
+    return _signed_in(user) and (user.is_superuser or is_coalition_admin(user))
+
+
+def can_edit_organization(user: Any, organization: Organization) -> bool:
+    """An organisation's listings: superusers and coalition admins, or its partner staff."""
+    if not _signed_in(user):
+        return False
+    if can_edit_any_listing(user):
+        return True
+    return user.memberships.filter(
+        organization_id=organization.pk, role=Role.PARTNER_STAFF
+    ).exists()
+
+
+def can_edit_service(user: Any, service: Service) -> bool:
+    return can_edit_organization(user, service.organization)
+
+
+def can_edit_some_listing(user: Any) -> bool:
+    """Whether to offer this user the "My organization" page at all."""
+    if not _signed_in(user):
+        return False
+    return user.is_superuser or user.memberships.filter(role__in=LISTING_ROLES).exists()
+
+
+def own_organizations(user: Any) -> QuerySet[Organization]:
+    """The organisations this user belongs to as partner staff or coalition admin."""
+    if not _signed_in(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role__in=LISTING_ROLES
+    ).distinct()
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricsScope:
+    """What a user may see: every organisation (`organization_ids` None) or only these."""
+
+    organization_ids: frozenset | None
+    suppress_small_cells: bool
+
+
+def metrics_scope(user: Any) -> MetricsScope | None:
+    """What `user` may see of the loop-closure figures, or None when nothing at all.
+
+    Superusers and coalition admins: every partner; analysts: every partner, de-identified;
+    navigators and partner staff: the referrals their own organisation sent or received."""
+    if not _signed_in(user):
+        return None
+    if user.is_superuser or user.has_role(Role.COALITION_ADMIN):
+        return MetricsScope(organization_ids=None, suppress_small_cells=False)
+    if user.has_role(Role.ANALYST):
+        return MetricsScope(organization_ids=None, suppress_small_cells=True)
+    own = set(user.organization_ids_with_role(Role.NAVIGATOR)) | set(
+        user.organization_ids_with_role(Role.PARTNER_STAFF)
+    )
+    if own:
+        return MetricsScope(organization_ids=frozenset(own), suppress_small_cells=False)
+    return None
+
+
+def can_see_metrics(user: Any, organization: Organization | None = None) -> bool:
+    """Whether the metrics page is open to `user` (and covers `organization`, if given)."""
+    scope = metrics_scope(user)
+    if scope is None:
+        return False
+    if organization is None or scope.organization_ids is None:
+        return True
+    return organization.pk in scope.organization_ids
+
+
+# --- the Django admin -----------------------------------------------------------------------
+
+
+def can_use_admin(user: Any) -> bool:
+    """The admin is for superusers only: is_staff alone must not open it."""
+    return bool(user.is_active and user.is_superuser)
