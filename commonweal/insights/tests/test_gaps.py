@@ -236,3 +236,28 @@ def test_costs_from_ids_refuses_unknown_ids_and_negative_costs() -> None:
         gaps.costs_from_ids(areas, sites, [("a0", "s0", 1.0), ("a0", "y", 1.0)])
     with pytest.raises(GapInputError, match="cost -1.0"):
         gaps.costs_from_ids(areas, sites, [("a0", "s0", -1.0)])
+
+
+def test_2sfca_hands_out_exactly_the_supply_that_someone_can_reach() -> None:
+    # Sum over areas of demand x access = total capacity of the sites with demand in reach
+    # (Luo & Wang's ratios redistribute supply; none is created or lost).
+    rng = np.random.default_rng(11)
+    areas = gaps.Areas.build(
+        ids=[str(i) for i in range(400)],
+        latitude=rng.uniform(25.4, 26.0, 400),
+        longitude=rng.uniform(-80.6, -80.1, 400),
+        population=rng.integers(0, 5000, 400),
+        need_weight=rng.uniform(0.5, 2, 400),
+    )
+    sites = gaps.Sites.build(
+        ids=[str(i) for i in range(60)],
+        latitude=rng.uniform(25.0, 26.4, 60),
+        longitude=rng.uniform(-81.0, -79.8, 60),
+        capacity=rng.integers(1, 9, 60),
+    )
+    result = gaps.compute(areas, sites, method="2sfca", max_cost=8)
+    pairs = gaps.pairs_within(areas, sites, radius_km=8)
+    _, seen = gaps.two_step(areas, sites, pairs, np.ones(len(pairs)))
+    reached = sites.capacity[seen > 0].sum()
+    assert 0 < reached < sites.capacity.sum()  # some sites are out of everyone's reach
+    assert float((areas.demand * result.score).sum()) == pytest.approx(reached, rel=1e-12)
