@@ -133,8 +133,15 @@ def can_view_person(user: Any, person: Person) -> bool:
 
 
 def can_edit_person(user: Any, person: Person) -> bool:
-    # Same people, same rule: whoever cares for a person keeps their record current.
-    return can_view_person(user, person)
+    """Keeping the record current is care work: the person's care team only. A superuser
+    outside it reads the record (oversight, audit-logged) but never changes it."""
+    if not _signed_in(user):
+        return False
+    organization_ids = care_organization_ids(user)
+    return (
+        bool(organization_ids)
+        and person.care_team.filter(organization_id__in=organization_ids).exists()
+    )
 
 
 def acting_organization(user: Any, person: Person) -> Organization | None:

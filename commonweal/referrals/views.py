@@ -124,6 +124,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "care_team": person.care_team.select_related("organization").order_by("added_at"),
             "consents": person.consents.prefetch_related("organizations"),
             "can_record_consent": policy.acting_organization(request.user, person) is not None,
+            "can_edit_person": policy.can_edit_person(request.user, person),
             "can_handle_data_requests": policy.can_handle_data_requests(request.user, person),
             "referrals": policy.visible_referrals(request.user, "sent")
             .filter(person=person)
@@ -137,7 +138,9 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 @never_cache
 @login_required
 def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = _person_or_404(request, person_id)
+    person = get_object_or_404(Person, pk=person_id)
+    if not policy.can_edit_person(request.user, person):
+        raise Http404
     if request.method == "POST":
         form = PersonForm(request.POST, instance=Person.objects.get(pk=person.pk))
         if form.is_valid():

@@ -23,7 +23,7 @@ Outcomes:
     405      the method is not allowed (GET of a POST-only route)
 
 The rows are written from the product rules — docs/referrals.md "Who sees what",
-docs/screening.md, referrals/permissions.py, directory/permissions.py, screening/safety.py,
+docs/screening.md, commonweal/policy.py, commonweal/policy.py, screening/safety.py,
 referrals/metrics.py, referrals/person_rights.py, accounts/access_history.py — not recorded
 from what the code answers. A route without an entry fails test_access_matrix.py.
 """
@@ -173,7 +173,7 @@ PAGES: dict[str, Page] = {
     "directory:saved_services": Page(SIGNED_IN),
     "directory:service_save": Page(SIGNED_POST, SIGNED_IN, params=SERVICE),
     "directory:service_unsave": Page(SIGNED_POST, SIGNED_IN, params=SERVICE),
-    # --- editing listings (directory/permissions.py) --------------------------------------
+    # --- editing listings (commonweal/policy.py) --------------------------------------
     "directory:my_organizations": Page(
         #    anon   res  nav  staff out  admin anal super recv
         row("login  403  403  ok    ok   ok    403  ok    ok")
@@ -191,7 +191,7 @@ PAGES: dict[str, Page] = {
     "directory:service_edit_hours": Page(LISTING, LISTING, params=SERVICE),
     "directory:service_edit_languages": Page(LISTING, LISTING, params=SERVICE),
     "directory:service_edit_intake": Page(LISTING, LISTING, params=SERVICE),
-    # --- people (referrals/permissions.py) ------------------------------------------------
+    # --- people (commonweal/policy.py) ------------------------------------------------
     "referrals:person_list": Page(CARE_ROLE),
     "referrals:person_create": Page(
         #    anon   res  nav  staff out  admin anal super recv
@@ -200,9 +200,10 @@ PAGES: dict[str, Page] = {
         form=lambda c: {"given_name": "New", "family_name": "Person"},
     ),
     "referrals:person_detail": Page(CARE_READ, params=PERSON),
-    # Whoever cares for a person keeps the record current (permissions.can_edit_person).
+    # Whoever cares for a person keeps the record current; a superuser outside the care
+    # team reads the record but never changes it (policy.can_edit_person).
     "referrals:person_edit": Page(
-        CARE_READ, CARE_READ, params=PERSON, form=lambda c: {"given_name": "Zephyrine"}
+        CARE_WORK, CARE_WORK, params=PERSON, form=lambda c: {"given_name": "Zephyrine"}
     ),
     "referrals:person_data_requests": Page(
         RIGHTS,
