@@ -161,10 +161,10 @@ class Command(BaseCommand):
             out.print(messages.get(result.message or "", result.message), markup=False)
             return
         if options["by"] == "area":
-            self._print_areas(out, result, options["top"])
+            self._print_areas(out, result, options["top"], options["normalize"])
         else:
             self._print_regions(out, result.roll_up("county" if options["by"] == "county" else zips),
-                                options["top"])  # fmt: skip
+                                options["top"], options["normalize"])  # fmt: skip
 
     def _compute(self, sites: gaps.Sites, options: dict[str, Any]) -> gaps.GapResult:
         areas = (
@@ -190,24 +190,39 @@ class Command(BaseCommand):
             normalize=options["normalize"],
         )
 
-    def _print_areas(self, out: Console, result: gaps.GapResult, top: int) -> None:
+    def _print_areas(
+        self, out: Console, result: gaps.GapResult, top: int, normalized: bool
+    ) -> None:
         table = Table(title=_("Least-served areas ({method}, cut-off {cost:g})").format(
             method=result.method, cost=result.max_cost))  # fmt: skip
-        for heading in (_("Rank"), _("Area"), _("Population"), _("Score"), _("Sites in reach")):
+        for heading in (_("Rank"), _("Area"), _("Population"), _score_heading(normalized),
+                        _("Sites in reach")):  # fmt: skip
             table.add_column(heading, justify="right" if heading != _("Area") else "left")
         for rank, row in enumerate(result.ranked(top=top), start=1):
             label = f"{row.id} {row.name}".strip()
-            table.add_row(str(rank), label, f"{row.population:,.0f}", f"{row.score:.6g}",
+            table.add_row(str(rank), label, f"{row.population:,.0f}", _score(row.score, normalized),
                           str(row.sites_in_range))  # fmt: skip
         out.print(table)
 
-    def _print_regions(self, out: Console, regions: list[gaps.RegionScore], top: int) -> None:
+    def _print_regions(
+        self, out: Console, regions: list[gaps.RegionScore], top: int, normalized: bool
+    ) -> None:
         table = Table(title=_("Least-served regions (population-weighted mean)"))
-        for heading in (_("Rank"), _("Region"), _("Population"), _("Areas"), _("Score")):
+        for heading in (_("Rank"), _("Region"), _("Population"), _("Areas"),
+                        _score_heading(normalized)):  # fmt: skip
             table.add_column(heading, justify="right" if heading != _("Region") else "left")
         for rank, region in enumerate(regions[:top], start=1):
-            score = "—" if region.score is None else f"{region.score:.6g}"
+            score = "—" if region.score is None else _score(region.score, normalized)
             table.add_row(
                 str(rank), region.id, f"{region.population:,.0f}", str(region.areas), score
             )
         out.print(table)
+
+
+def _score_heading(normalized: bool) -> str:
+    # Raw scores are places of service per person: tiny numbers nobody reads well.
+    return _("Score (1 = average)") if normalized else _("Score per 10,000 people")
+
+
+def _score(score: float, normalized: bool) -> str:
+    return f"{score:.3g}" if normalized else f"{score * 10_000:.3g}"
