@@ -323,23 +323,29 @@ def decay_weights(
         return np.ones_like(cost)
     if method == "e2sfca":
         if sigma is not None:
-            if sigma <= 0:
+            if not sigma > 0:
                 raise GapInputError(f"sigma must be positive, not {sigma}")
             return np.exp(-cost * cost / (2 * sigma**2))
         bands = sorted(steps if steps is not None else LUO_QI_STEPS)
         if not bands:
             raise GapInputError("steps: give at least one (upper bound, weight) band")
-        if any(w < 0 for _, w in bands):
+        if any(not w >= 0 for _, w in bands):
             raise GapInputError("steps: weights must not be negative")
         bounds = np.array([b for b, _ in bands], dtype=np.float64)
         values = np.array([w for _, w in bands] + [0.0], dtype=np.float64)
         return values[np.searchsorted(bounds, cost, side="left")]
     if method == "gravity":
-        if beta <= 0:
+        if not beta > 0:
             raise GapInputError(f"beta must be positive, not {beta}")
-        if scale <= 0:
+        if not scale > 0:
             raise GapInputError(f"scale must be positive, not {scale}")
-        return np.power(np.maximum(cost, min_cost) / scale, -beta)
+        floor = np.maximum(cost, min_cost)
+        if floor.size and not floor.min() > 0:
+            # 1/0: an area on top of a site would take all of it and leave NaN elsewhere.
+            raise GapInputError(
+                "gravity: a cost of 0 gives an infinite weight; set min_cost above 0"
+            )
+        return np.power(floor / scale, -beta)
     raise GapInputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
 
 

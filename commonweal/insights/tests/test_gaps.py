@@ -222,6 +222,8 @@ def test_bad_options_raise_a_named_error() -> None:
         ({"method": "gravity", "beta": 0}, "beta must be positive"),
         ({"method": "e2sfca", "sigma": -1}, "sigma must be positive"),
         ({"method": "e2sfca", "steps": [(10, -1)]}, "must not be negative"),
+        ({"method": "e2sfca", "sigma": float("nan")}, "sigma must be positive"),
+        ({"method": "gravity", "min_cost": 0}, "a cost of 0 gives an infinite weight"),
     ]:
         with pytest.raises(GapInputError, match=message):
             gaps.compute(areas, sites, **options)
