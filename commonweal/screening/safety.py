@@ -55,7 +55,7 @@ DEFAULT_FOLLOW_UP_HOURS = 24
 # (Django's SMTP default is no timeout). The in-app list does not depend on the email.
 ALERT_EMAIL_TIMEOUT_SECONDS = 10.0
 # Who is told when no safety contact is designated.
-FALLBACK_ROLES = (Role.COALITION_ADMIN, Role.NAVIGATOR)
+FALLBACK_ROLES = (Role.COALITION_ADMIN, Role.NAVIGATOR, Role.PARTNER_STAFF)
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,12 @@ def fallback_recipients(organization_id: Any) -> list[User]:
     )
 
 
-def _link(request: HttpRequest | None, follow_up: SafetyFollowUp) -> str:
-    path = reverse("screening:safety_checklist", args=[follow_up.pk])
+def _absolute(request: HttpRequest | None, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def _link(request: HttpRequest | None, follow_up: SafetyFollowUp) -> str:
+    return _absolute(request, reverse("screening:safety_checklist", args=[follow_up.pk]))
 
 
 def _send_alert(recipients: list[str], link: str) -> None:
@@ -165,6 +168,25 @@ def _send_alert(recipients: list[str], link: str) -> None:
             "If someone is in immediate danger, call 911."
         )
     ) % {"link": link}
+    _send(subject, body, recipients)
+
+
+def _send_no_contact_notice(recipients: list[str], link: str) -> None:
+    # Coalition admins run the organisation, not anyone's care: they cannot open the
+    # follow-up, so they are told who was asked instead, and how to name safety contacts.
+    subject = str(_("Urgent: name a safety contact for your organisation"))
+    body = str(
+        _(
+            "A screening started the crisis safety protocol, and your organisation has no "
+            "designated safety contact, so its navigators and partner staff were asked to "
+            "follow up. Name safety contacts so that the right people are told next time:"
+            "\n\n%(link)s\n\nIf someone is in immediate danger, call 911."
+        )
+    ) % {"link": link}
+    _send(subject, body, recipients)
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
     try:
         connection = get_connection(fail_silently=False, timeout=ALERT_EMAIL_TIMEOUT_SECONDS)
         send_mail(subject, body, None, recipients, fail_silently=False, connection=connection)
@@ -212,10 +234,18 @@ def start_protocol(
             "notified_fallback": fallback,
         },
     )
-    emails = sorted({user.email for user in recipients if user.email})
-    if emails:
+    # Only people who can open the follow-up get its link; coalition admins told in the
+    # fallback get a notice to name safety contacts instead.
+    carers = [user for user in recipients if policy.can_act_on_follow_up(user, follow_up)]
+    others = [user for user in recipients if user not in carers]
+    care_emails = sorted({user.email for user in carers if user.email})
+    admin_emails = sorted({user.email for user in others if user.email} - set(care_emails))
+    if care_emails:
         link = _link(request, follow_up)
-        transaction.on_commit(lambda: _send_alert(emails, link))
+        transaction.on_commit(lambda: _send_alert(care_emails, link))
+    if admin_emails:
+        contacts_link = _absolute(request, reverse("screening:safety_contacts"))
+        transaction.on_commit(lambda: _send_no_contact_notice(admin_emails, contacts_link))
     return follow_up
 
 

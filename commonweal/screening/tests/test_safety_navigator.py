@@ -142,9 +142,15 @@ def test_without_a_safety_contact_coalition_admins_and_navigators_are_told_and_t
         response, _ = _submit(client, person, phq9(item9=2))
     follow_up = SafetyFollowUp.objects.get()
     assert follow_up.notified_fallback
-    assert set(follow_up.notified_user_ids) == {navigator.pk, coalition_admin.pk}
-    [email] = mailoutbox
-    assert sorted(email.to) == ["cora@example.org", "staff@example.org"]
+    assert set(follow_up.notified_user_ids) == {navigator.pk, partner_staff.pk, coalition_admin.pk}
+    # Those who can act get the follow-up's link; the coalition admin, who cannot open it,
+    # is asked to name safety contacts instead.
+    alert, notice = sorted(mailoutbox, key=lambda message: message.to)[::-1]
+    assert alert.to == ["staff@example.org"]
+    assert follow_up.get_absolute_url() in alert.body
+    assert notice.to == ["cora@example.org"]
+    assert follow_up.get_absolute_url() not in notice.body
+    assert reverse("screening:safety_contacts") in notice.body
     html = client.get(response["Location"]).content.decode()
     assert "has no designated safety contact" in html
     assert "cora.admin" in html and "nina.navigator" in html
