@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,7 +102,14 @@ def test_it_serves_the_demo_then_stops_web_and_worker_on_sigterm(tmp_path: Path)
 
 def test_it_refuses_to_turn_a_real_database_into_a_demo(tmp_path: Path) -> None:
     env = demo_env(tmp_path)
-    env.update({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "example.org"})
+    # A production-like site: its own key, hosts and encryption key (commonweal.E001).
+    env.update(
+        {
+            "SECRET_KEY": "s" * 50,
+            "ALLOWED_HOSTS": "example.org",
+            "COMMONWEAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        }
+    )
     subprocess.run(
         [sys.executable, "-m", "commonweal", "migrate", "-v0"], cwd=ROOT, env=env, check=True
     )
