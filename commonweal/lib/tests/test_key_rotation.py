@@ -148,7 +148,10 @@ def test_a_dry_run_counts_but_writes_nothing(world) -> None:
         call_command("rotate_keys", "--dry-run", stdout=out)
     assert tokens() == before
     text = out.getvalue()
-    assert "referrals.Referral (shared_note, private_note, shared_person, outcome_note): 1 rows" in text
+    assert (
+        "referrals.Referral (shared_note, private_note, shared_person, outcome_note): 1 rows"
+        in text
+    )
     assert f"Dry run: would re-encrypt {len(before)} values in total." in text
 
 
