@@ -6,6 +6,7 @@ Defaults are safe for production (DEBUG off, no hosts allowed, secure cookies);
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -334,6 +335,12 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Request logs name a path, never a query string or a path's own words (a search, a name):
 # the filter rewrites them to the URL pattern before any handler, and the admin-mail
 # handler is declared here so it gets the filter too.
+# When a handler fails (a malformed log call, a closed stream), Python's logging prints the
+# record's message *and arguments* and a stack to stderr: that can carry person data past
+# every filter. Outside DEBUG a failing handler stays silent instead, as Python's docs
+# advise for production.
+logging.raiseExceptions = DEBUG
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

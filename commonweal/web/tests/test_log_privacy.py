@@ -181,3 +181,11 @@ def test_the_filter_never_drops_a_record_and_leaves_other_loggers_words_alone() 
 
 def test_template_debug_records_which_dump_contexts_are_off() -> None:
     assert logging.getLogger("django.template").level == logging.INFO
+
+
+def test_a_failing_log_handler_prints_nothing_about_the_record(capfd) -> None:
+    # A malformed call (too few arguments) makes the handler fail; Python would print the
+    # message and its arguments to stderr unless logging.raiseExceptions is off.
+    logging.getLogger("commonweal.test").error("person %s %s", "Zelda Quixotic-Marrow")
+    _, err = capfd.readouterr()
+    assert_no_traces(err)
