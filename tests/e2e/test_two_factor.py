@@ -36,16 +36,19 @@ def test_set_up_then_sign_in_with_a_code(axe, browser, page, site, staff) -> Non
     assert page.get_by_role("heading", name="Set up two-step sign-in", level=1).is_visible()
     assert_accessible(page, axe)
     page.get_by_label("Code").fill("000000")
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
     assert page.title().startswith("Error:")
     assert_accessible(page, axe)
     page.wait_for_timeout(1100)  # wrong codes slow the next try down by a second
     page.get_by_label("Code").fill(_code("nina.navigator"))
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
     assert page.locator(".recovery-codes li").count() == 10
     assert_accessible(page, axe)
-    page.get_by_role("link", name="I have saved my codes: continue").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="I have saved my codes: continue").click()
     assert page.url.endswith("/people/")
 
     phone = browser.new_context(
@@ -59,7 +62,8 @@ def test_set_up_then_sign_in_with_a_code(axe, browser, page, site, staff) -> Non
         width = small.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 320, f"the code page is {width} px wide at 320 px"
         small.get_by_label("Code").fill(_code("nina.navigator", steps_ahead=1))
-        small.get_by_role("button", name="Continue").click()
+        with small.expect_navigation():
+            small.get_by_role("button", name="Continue").click()
         assert small.url.endswith("/people/")
     finally:
         phone.close()
