@@ -37,6 +37,21 @@ def default_language():
     translation.deactivate()
 
 
+@pytest.fixture
+def in_process_wsgi():
+    """For schemathesis calling the WSGI app in-process: Django closes the database
+    connection after each WSGI request, which inside a test's transaction on PostgreSQL
+    would lose the test data. Django's own test client turns this off the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def two_factor_only_where_tested(request, settings):
     """Two-step sign-in is required in production (the default); here only in the tests

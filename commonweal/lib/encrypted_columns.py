@@ -122,11 +122,11 @@ def _locked(
         # write lock; the compare-and-set UPDATE guards any other configuration.
         return rows
     qn = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(rows))
+    param_markers = ", ".join(["%s"] * len(rows))  # one %s per id, values passed separately
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {qn(pk)}, {', '.join(qn(c) for c in columns)} FROM {qn(table)} "
-            f"WHERE {qn(pk)} IN ({placeholders}) ORDER BY {qn(pk)} FOR UPDATE",
+            f"WHERE {qn(pk)} IN ({param_markers}) ORDER BY {qn(pk)} FOR UPDATE",
             [row[0] for row in rows],
         )
         return cursor.fetchall()

@@ -30,13 +30,10 @@ test's copy and nowhere else:
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -132,18 +129,6 @@ def _load(document: dict[str, Any]) -> Any:
 
 schema = _load(hsda_document())
 strict_schema = _load(hsda_document(strict_parameters=True))
-
-
-@pytest.fixture
-def in_process_wsgi() -> Iterator[None]:
-    """Django closes the database connection after each WSGI request; inside a test's
-    transaction on PostgreSQL that would lose the test data. Django's own test client
-    turns this off the same way."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -219,64 +219,24 @@ def test_the_data_request_page_links_the_access_history(client, person, privacy_
 # --- the command ----------------------------------------------------------------------------------
 
 
+def _person_data(action: str, person, by, *extra: str) -> None:
+    call_command(
+        "person_data", action, str(person.pk), "--by", by.username, "--reference", "DSR-3", *extra
+    )
+
+
 def test_the_command_exports_and_erases_as_a_named_superuser(
     person, history, superuser, navigator, tmp_path
 ) -> None:
     out = tmp_path / "export.json"
-    call_command(
-        "person_data",
-        "export",
-        str(person.pk),
-        "--by",
-        superuser.username,
-        "--reference",
-        "DSR-3",
-        "--format",
-        "fhir",
-        "--out",
-        str(out),
-    )
+    _person_data("export", person, superuser, "--format", "fhir", "--out", str(out))
     assert json.loads(out.read_text())["resourceType"] == "Bundle"
     with pytest.raises(CommandError, match="superuser"):
-        call_command(
-            "person_data",
-            "erase",
-            str(person.pk),
-            "--by",
-            navigator.username,
-            "--reference",
-            "DSR-3",
-            "--yes",
-        )
+        _person_data("erase", person, navigator, "--yes")
     with pytest.raises(CommandError, match="--yes"):
-        call_command(
-            "person_data",
-            "erase",
-            str(person.pk),
-            "--by",
-            superuser.username,
-            "--reference",
-            "DSR-3",
-        )
+        _person_data("erase", person, superuser)
     assert Person.objects.filter(pk=person.pk).exists()
-    call_command(
-        "person_data",
-        "erase",
-        str(person.pk),
-        "--by",
-        superuser.username,
-        "--reference",
-        "DSR-3",
-        "--yes",
-    )
+    _person_data("erase", person, superuser, "--yes")
     assert not Person.objects.filter(pk=person.pk).exists()
     with pytest.raises(CommandError, match="no such person"):
-        call_command(
-            "person_data",
-            "export",
-            str(person.pk),
-            "--by",
-            superuser.username,
-            "--reference",
-            "DSR-3",
-        )
+        _person_data("export", person, superuser)

@@ -15,13 +15,10 @@ Bundle) whose meaning no schema states, so a schema-valid body is often rightly 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -53,17 +50,6 @@ FUZZ = settings(
     derandomize=True,  # the same requests on every run, so CI results are reproducible
 )
 EXCLUDED = [positive_data_acceptance]
-
-
-@pytest.fixture
-def in_process_wsgi() -> Iterator[None]:
-    """Django closes the database connection after each WSGI request; inside a test's
-    transaction on PostgreSQL that would lose the test data (as the test client avoids)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
