@@ -9,6 +9,9 @@ from ninja import NinjaAPI
 from commonweal.accounts.api import router as accounts_router
 from commonweal.directory.hsda import build_hsda_api
 from commonweal.directory.search_api import router as search_router
+from commonweal.insights.gap_api import router as gaps_router
+from commonweal.insights.outcome_api import router as outcomes_router
+from commonweal.insights.unmet_api import router as unmet_router
 from commonweal.referrals.api import router as referrals_router
 from commonweal.referrals.care_plan_api import router as care_plan_router
 from commonweal.screening.api import router as screening_router
@@ -78,6 +81,9 @@ api_v1 = DocumentedAPI(
 api_v1.add_router("/accounts/", accounts_router)
 api_v1.add_router("/search", search_router)
 api_v1.add_router("/screenings/", screening_router)
+api_v1.add_router("/insights/gaps/", gaps_router)
+api_v1.add_router("/insights/unmet/", unmet_router)
+api_v1.add_router("/insights/outcomes/", outcomes_router)
 api_v1.add_router("/referrals", referrals_router)
 api_v1.add_router("/referrals/people", care_plan_router)
 

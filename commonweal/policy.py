@@ -408,6 +408,20 @@ def can_see_metrics(user: Any, organization: Organization | None = None) -> bool
     return organization.pk in scope.organization_ids
 
 
+# --- insights (gaps, unmet need, outcomes) ------------------------------------------------
+
+
+def can_see_insights(user: Any) -> bool:
+    """The insights area: coalition admins, analysts and superusers. Every figure there is
+    an aggregate through insights/deidentify.py (cells under 11 suppressed for everyone), so
+    no person-level access is implied."""
+    if not _signed_in(user):
+        return False
+    return bool(
+        user.is_superuser or user.has_role(Role.COALITION_ADMIN) or user.has_role(Role.ANALYST)
+    )
+
+
 # --- the Django admin -----------------------------------------------------------------------
 
 

@@ -46,6 +46,12 @@ def sees_referral_metrics(user: Any) -> bool:
 
 
 @register.filter
+def sees_insights(user: Any) -> bool:
+    """Whether the insights area is open to this user (see commonweal.policy.can_see_insights)."""
+    return policy.can_see_insights(user)
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """A label from a choices dict, or the key itself when it is not there."""
     return mapping.get(key, key) if hasattr(mapping, "get") else key

@@ -98,6 +98,10 @@ CARE_STAFF = row("  login  403  ok   ok    ok   403   403  403   ok")
 LISTING = row("     login  403  403  ok    403  ok    403  ok    403")
 # Rights requests and access history: superusers and coalition admins of a care-team org.
 RIGHTS = row("      login  404  404  404   404  ok    404  ok    404")
+# The insights area (policy.can_see_insights): aggregates for coalition admins, analysts and
+# superusers; everyone else is refused, and the area's existence is no secret.
+INSIGHTS = row("    login  403  403  403   403  ok    ok    ok    403")
+API_INSIGHTS_ROW = "401 403  403  403   403  ok    ok    ok    403"
 # The referral: care staff of the sender and of the receiver; a superuser reads it.
 REFERRAL_READ = row("login 404 ok   ok    404  404   404  ok    ok")
 
@@ -333,6 +337,8 @@ PAGES: dict[str, Page] = {
     ),
     "accounts:password_change": Page(SIGNED_IN),
     "accounts:password_change_done": Page(SIGNED_IN),
+    # The insights area: coalition admins, analysts and superusers (aggregates only).
+    "insights:index": Page(INSIGHTS),
     # --- the APIs' own pages (their operations are below) ---------------------------------
     "api_v1:openapi-json": Page(PUBLIC),
     "api_v1:openapi-view": Page(PUBLIC),
@@ -450,3 +456,16 @@ HSDA_OPERATIONS: dict[str, Operation] = {
         API_PUBLIC, params=lambda c: {"id": c.world.term.pk}
     ),
 }
+
+# The insights area keeps its rows beside each other, one file per part; merged here so that
+# the matrix stays one table. Imported last: those files use row(), Page and Operation.
+from commonweal.web.tests import (  # noqa: E402
+    access_matrix_gaps,
+    access_matrix_outcomes,
+    access_matrix_unmet,
+)
+
+for _part in (access_matrix_gaps, access_matrix_unmet, access_matrix_outcomes):
+    assert not set(_part.PAGES) & set(PAGES), "a page has two rows"
+    PAGES.update(_part.PAGES)
+    OPERATIONS.update(_part.OPERATIONS)
