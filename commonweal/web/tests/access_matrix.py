@@ -457,15 +457,22 @@ HSDA_OPERATIONS: dict[str, Operation] = {
     ),
 }
 
-# The insights area keeps its rows beside each other, one file per part; merged here so that
-# the matrix stays one table. Imported last: those files use row(), Page and Operation.
+# The insights area and the partnership workspace keep their rows in files of their own, one
+# per part; merged here so that the matrix stays one table. Imported last: those files use row(), Page and Operation.
 from commonweal.web.tests import (  # noqa: E402
     access_matrix_gaps,
     access_matrix_outcomes,
+    access_matrix_partnerships,
     access_matrix_unmet,
 )
 
-for _part in (access_matrix_gaps, access_matrix_unmet, access_matrix_outcomes):
+_PARTS = (
+    access_matrix_gaps,
+    access_matrix_unmet,
+    access_matrix_outcomes,
+    access_matrix_partnerships,
+)
+for _part in _PARTS:
     assert not set(_part.PAGES) & set(PAGES), "a page has two rows"
     PAGES.update(_part.PAGES)
     OPERATIONS.update(_part.OPERATIONS)
