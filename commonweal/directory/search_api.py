@@ -28,6 +28,7 @@ from commonweal.directory.search.types import (
     SearchRequest,
     SearchResponse,
 )
+from commonweal.insights import search_log
 
 router = Router(tags=["search"])
 
@@ -247,4 +248,6 @@ def search(
             },
             status=400,
         )
-    return JsonResponse(response_body(engine.search(search_request)))
+    response = engine.search(search_request)
+    search_log.record(response, channel="api")
+    return JsonResponse(response_body(response))

@@ -44,6 +44,7 @@ from commonweal.directory.models import (
 )
 from commonweal.directory.search import results_page
 from commonweal.directory.search.types import CrisisLevel, SearchRequest, SearchResponse
+from commonweal.insights import search_log
 
 PAGE_SIZE = 20
 
@@ -96,6 +97,7 @@ def search(request: HttpRequest) -> HttpResponse:
                     response = _run_search(results_page.at_page(search_request, last))
                 results = results_page.build(response)
                 crisis = response.crisis
+                search_log.record(response, channel="page")
         else:
             crisis = _crisis_of(request.GET.get("q", ""))
     htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(

@@ -82,3 +82,26 @@ class ScreeningTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.instrument}: {self.count}"
+
+
+class SearchEvent(models.Model):
+    """One resident or navigator search, kept without anything that could point to a person.
+
+    Written by insights/search_log.py for the unmet-need page and early warning. What is
+    never stored, by design: the words typed (free text can hold a name or a crisis
+    disclosure), coordinates, the exact time, a user, a session, an IP address, and the
+    values of filters that could single someone out (an age, a language) — only that a
+    filter was used.
+    """
+
+    day = models.DateField(db_index=True)  # the site's local date of the search
+    area_kind = models.CharField(max_length=8, blank=True)  # "zip", "place" or "" (none)
+    area = models.CharField(max_length=80, blank=True)  # a ZIP code or a gazetteer place name
+    categories = models.JSONField(default=list)  # taxonomy codes the query was read as
+    filters = models.JSONField(default=list)  # names of the filters used, e.g. ["free"]
+    results = models.PositiveIntegerField()
+    crisis = models.CharField(max_length=10)  # search.types.CrisisLevel value
+    channel = models.CharField(max_length=4)  # "page" or "api"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area or '-'}: {self.results} results"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
-from commonweal.insights import tallies
+from commonweal.insights import search_log, tallies
 from commonweal.insights.models import RemovalReason
 from commonweal.referrals import lifecycle
 from commonweal.referrals.models import Referral
@@ -74,6 +74,8 @@ def apply_retention(*, now: dt.datetime | None = None) -> RetentionRun:
     if settings.RETENTION_SCREENING_DAYS:
         cutoff = now - dt.timedelta(days=settings.RETENTION_SCREENING_DAYS)
         screenings = _remove_in_batches(_expired_screenings(cutoff), tallies.count_screenings)
+    # The anonymous search log holds no person data; it is kept for KEEP_DAYS, then goes.
+    search_log.purge(now=now)
     run = RetentionRun(referrals=referrals, screenings=screenings)
     if referrals or screenings:
         audit.record(

@@ -1,0 +1,163 @@
+"""The anonymous search log: one row per search, with nothing that could point to a person.
+
+Every resident or navigator search (the search page and `GET /api/v1/search`) calls
+`record(response, channel=...)` once. The row holds the local day, the area (a ZIP code or
+a gazetteer place name — coordinates become the nearest ZIP code's, and are then
+forgotten), the taxonomy codes the query was read as, which filters were used (names, not
+values), the number of results and the crisis level. Never the words typed (free text can
+hold a name or a crisis disclosure), the time of day, a user, a session or an address.
+
+The write is one INSERT, and it can never break a search: any error is logged (without
+data) and swallowed. A search counts once, on its first page: later pages are the same
+search. `purge` removes rows older than KEEP_DAYS (called by the daily retention job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import uuid
+from functools import cache
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from commonweal.directory.search.types import SearchRequest, SearchResponse
+from commonweal.insights.models import SearchEvent
+
+logger = logging.getLogger(__name__)
+
+# Five years: the reach of the quarters analysts may choose (insights/periods.HISTORY), and
+# enough seasons for early warning's baseline. The rows hold no person data.
+KEEP_DAYS = 5 * 366
+# A point farther than this from every ZIP code's internal point is outside the ZIP
+# file's country: no area rather than a wrong one.
+NEAREST_ZIP_KM = 25.0
+CHANNELS = ("page", "api")
+
+
+def filters_used(request: SearchRequest) -> list[str]:
+    """The names of the filters a request used — never their values (an age, a language)."""
+    used = {
+        "category": bool(request.categories),
+        "open_now": request.open_now,
+        "open_at": request.open_at is not None,
+        "language": bool(request.languages),
+        "free": request.free,
+        "eligibility": bool(request.eligibility),
+        "age": request.age is not None,
+        "accessible": request.accessible,
+        "delivery": bool(request.delivery),
+        "accepting_new_clients": request.accepting_new_clients,
+        "radius": request.radius_km is not None,
+    }
+    return [name for name, on in used.items() if on]
+
+
+@cache
+def _zip_points() -> tuple[list[str], np.ndarray]:
+    from commonweal.directory.sources.geocode import _centroids
+
+    centroids = _centroids()
+    codes = list(centroids)
+    points = np.radians(np.array([centroids[c] for c in codes], dtype=float))
+    return codes, points
+
+
+def nearest_zip(lat: float, lon: float) -> str:
+    """The ZIP code whose internal point is nearest (great circle), or "" if none is near."""
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return ""
+    codes, points = _zip_points()
+    if not codes:
+        return ""
+    phi, lam = math.radians(lat), math.radians(lon)
+    # Haversine over every ZIP point at once: ~33,000 points, well under a millisecond.
+    a = (
+        np.sin((points[:, 0] - phi) / 2) ** 2
+        + np.cos(phi) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lam) / 2) ** 2
+    )
+    best = int(np.argmin(a))
+    distance_km = 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, float(a[best]))))
+    return codes[best] if distance_km <= NEAREST_ZIP_KM else ""
+
+
+def area_of(response: SearchResponse) -> tuple[str, str]:
+    """(kind, area) of the place a search was about: ("zip", "33130"), ("place", "Hialeah,
+    FL") or ("", "") — never the coordinates or the words typed."""
+    place = response.interpretation.place
+    if place is None:
+        return "", ""
+    if place.kind == "zip":
+        return "zip", place.label[:5]
+    if place.kind in ("city", "neighborhood"):
+        # The gazetteer's (or the directory's) own name for the place, not the user's text.
+        return "place", place.label[:80]
+    code = nearest_zip(place.lat, place.lon)
+    return ("zip", code) if code else ("", "")
+
+
+def categories_of(response: SearchResponse) -> list[str]:
+    """The taxonomy codes the query was read as, then the category filter's known codes."""
+    codes = [match.code for match in response.interpretation.categories if match.code]
+    chosen = [value.strip() for value in response.request.categories if value.strip()]
+    if chosen:
+        from commonweal.directory.search import categories
+
+        known = categories.tree().by_code
+        for value in chosen:
+            # Only a code the taxonomy knows: the API takes any text here, which could
+            # be anything a caller typed. An id is a term too, but costs a lookup.
+            if value in known and not _is_uuid(value):
+                codes.append(value)
+    return list(dict.fromkeys(codes))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def event_for(response: SearchResponse, *, channel: str, now: dt.datetime) -> SearchEvent:
+    """The row a search response is logged as (not saved)."""
+    kind, area = area_of(response)
+    return SearchEvent(
+        day=timezone.localdate(now),
+        area_kind=kind,
+        area=area,
+        categories=categories_of(response),
+        filters=filters_used(response.request),
+        results=max(0, int(response.total)),
+        crisis=str(response.crisis.value),
+        channel=channel if channel in CHANNELS else "page",
+    )
+
+
+def record(response: SearchResponse, *, channel: str) -> None:
+    """Log one search. Never raises: a search must not fail because its log could not."""
+    if response.request.page != 1:
+        return
+    try:
+        event = event_for(response, channel=channel, now=timezone.now())
+        if connection.in_atomic_block:
+            # Inside a caller's transaction a failed INSERT would spoil it (PostgreSQL):
+            # a savepoint keeps the failure to this row.
+            with transaction.atomic():
+                event.save(force_insert=True)
+        else:
+            event.save(force_insert=True)
+    except Exception:
+        # No data in the message: the event itself is about a search.
+        logger.warning("a search could not be logged", exc_info=False)
+
+
+def purge(*, now: dt.datetime | None = None) -> int:
+    """Delete search log rows older than KEEP_DAYS; returns how many went."""
+    cutoff = timezone.localdate(now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
+    deleted, _ = SearchEvent.objects.filter(day__lt=cutoff).delete()
+    return deleted
