@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from django.conf import settings
 from django.db import close_old_connections
 
+from commonweal.insights import alerts
 from commonweal.referrals import followup, outbox, reminders, retention, tasks
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,13 @@ JOBS: dict[str, Job] = {
             tasks.apply_retention,
             lambda: retention.apply_retention(),
             "delete closed referrals and screenings past their retention period",
+        ),
+        Job(
+            "early-warning",
+            24 * 60,
+            tasks.scan_early_warning,
+            lambda: alerts.run_weekly_scan(),
+            "email coalition admins any unusual rise in crisis signals last week",
         ),
     )
 }

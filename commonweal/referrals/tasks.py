@@ -41,3 +41,11 @@ def apply_retention() -> dict[str, Any]:
     from commonweal.referrals import retention
 
     return retention.apply_retention().as_dict()
+
+
+@task()
+def scan_early_warning() -> dict[str, Any]:
+    """Email coalition admins the early-warning alarms of the last completed week (once)."""
+    from commonweal.insights import alerts
+
+    return {"emails_queued": alerts.run_weekly_scan()}

@@ -339,6 +339,10 @@ PAGES: dict[str, Page] = {
     "accounts:password_change_done": Page(SIGNED_IN),
     # The insights area: coalition admins, analysts and superusers (aggregates only).
     "insights:index": Page(INSIGHTS),
+    "alerts:index": Page(INSIGHTS),
+    "alerts:detail": Page(
+        INSIGHTS, params=lambda c: {"signal": "crisis-check-ups", "area": "33101"}
+    ),
     # --- the APIs' own pages (their operations are below) ---------------------------------
     "api_v1:openapi-json": Page(PUBLIC),
     "api_v1:openapi-view": Page(PUBLIC),
