@@ -428,3 +428,33 @@ def can_see_insights(user: Any) -> bool:
 def can_use_admin(user: Any) -> bool:
     """The admin is for superusers only: is_staff alone must not open it."""
     return bool(user.is_active and user.is_superuser)
+
+
+# --- the partnership workspace ------------------------------------------------------------------
+
+
+def is_partnership_member(user: Any) -> bool:
+    """Any role in an organisation that is an active partner of the partnership."""
+    from commonweal.partnerships.models import Partner
+
+    if not _signed_in(user):
+        return False
+    member_ids = Partner.objects.active().values("organization_id")
+    return user.memberships.filter(organization_id__in=member_ids).exists()
+
+
+def can_see_workspace(user: Any) -> bool:
+    """The partnership workspace (partners, goals, plans, meetings): coalition admins and
+    superusers, and everyone with a role (navigator, partner staff, analyst) in an active
+    partner organisation. Nothing in it is person-level (figures computed from people are
+    counts suppressed under 11), so navigators and analysts of members read it like partner
+    staff. Residents, anonymous visitors and staff of non-member organisations see nothing."""
+    if not _signed_in(user):
+        return False
+    return bool(user.is_superuser or is_coalition_admin(user) or is_partnership_member(user))
+
+
+def can_manage_workspace(user: Any) -> bool:
+    """Partners, agreements, needs, goals, indicators and meetings: coalition admins and
+    superusers."""
+    return _signed_in(user) and bool(user.is_superuser or is_coalition_admin(user))

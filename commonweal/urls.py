@@ -17,6 +17,7 @@ urlpatterns = [
     path("insights/unmet/", include("commonweal.insights.unmet_urls")),
     path("insights/outcomes/", include("commonweal.insights.outcome_urls")),
     path("insights/alerts/", include("commonweal.insights.alert_urls")),
+    path("partnership/", include("commonweal.partnerships.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),

@@ -52,6 +52,12 @@ def sees_insights(user: Any) -> bool:
 
 
 @register.filter
+def sees_partnership(user: Any) -> bool:
+    """Whether the partnership workspace is open to this user (see policy.can_see_workspace)."""
+    return policy.can_see_workspace(user)
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """A label from a choices dict, or the key itself when it is not there."""
     return mapping.get(key, key) if hasattr(mapping, "get") else key
