@@ -45,3 +45,50 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     # Wait for the navigation the form post starts, not the login page's own load state.
     with page.expect_navigation():
         page.get_by_role("main").get_by_role("button", name="Sign in").click()
+
+
+# --- small screens: what "usable at 320 px" means, checked on whatever page is open ---------
+
+# Controls a finger or a keyboard acts on; an overlap between two of them hides one.
+_OVERLAPPING_CONTROLS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  // checkVisibility: not display:none, not visibility:hidden, not in a closed <details>.
+  const shown = (el) => el.checkVisibility({visibilityProperty: true});
+  const boxes = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!shown(el)) continue;
+    // One box per line: a link that wraps is several boxes, not one tall rectangle.
+    for (const r of el.getClientRects()) if (r.width > 2 && r.height > 2) boxes.push([el, r]);
+  }
+  const name = (el) => `${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.name || el.getAttribute('aria-label') || el.getAttribute('href') || '').trim().slice(0, 40)}"`;
+  const found = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, ra] = boxes[i], [b, rb] = boxes[j];
+      if (a === b || a.contains(b) || b.contains(a)) continue;
+      const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      // 2 px of slack: focus rings and borders may touch, controls may not cover each other.
+      if (x > 2 && y > 2) found.push(`${name(a)} overlaps ${name(b)}`);
+    }
+  }
+  return found.slice(0, 5);
+}"""
+
+
+def small_screen_problems(page: Any, width: int = 320) -> list[str]:
+    """Why the open page is not usable `width` px wide: sideways scroll, covered controls."""
+    problems = []
+    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+    if scroll_width > width:
+        problems.append(f"scrolls sideways: {scroll_width} px wide at a {width} px viewport")
+    problems += page.evaluate(_OVERLAPPING_CONTROLS)
+    return problems
+
+
+def session_cookie(client: Any, site: str) -> dict[str, str]:
+    """A Django test client's signed-in session as a Playwright cookie for `site`."""
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": site}

@@ -1,0 +1,209 @@
+"""Every page each role can reach, in one browser on a 320 px phone: no axe-core WCAG 2.1 AA
+violation, no sideways scroll, no control covering another, the language switcher there and
+the page's language declared on <html>.
+
+The pages come from the access matrix (commonweal/web/tests/access_matrix.py, with the
+cast of matrix_cast.py): every URL pattern has a row there (test_access_matrix.py fails
+until it has), so a new page is swept here as soon as it exists, as every role the matrix
+lets read it. Problems are gathered over the whole sweep and reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from commonweal.web.tests import matrix_cast
+from commonweal.web.tests.access_matrix import PAGES
+from commonweal.web.tests.matrix_cast import ROLES, Cast
+from tests.e2e.browsing import (
+    axe_violations,
+    describe_violations,
+    session_cookie,
+    small_screen_problems,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 640}
+
+# Pages left out of the sweep, each with the reason (the statement page lists them too).
+NOT_SWEPT = {
+    # Swagger UI as django-ninja serves it: a developers' tool, not ours to restyle; the
+    # same operations are documented in the OpenAPI document, which is plain JSON.
+    "api_v1:openapi-view": "third-party API explorer for developers",
+}
+
+
+@pytest.fixture
+def cast(site) -> Cast:
+    return matrix_cast.build()
+
+
+def page_url(cast: Cast, name: str) -> str:
+    entry = PAGES[name]
+    return reverse(name, kwargs=entry.params(cast)) + entry.query(cast)
+
+
+def readable_pages(role: str) -> list[str]:
+    """The matrix's pages that `role` may GET (JSON documents are dropped when loaded)."""
+    return sorted(
+        name for name, entry in PAGES.items() if entry.get[role] == "ok" and name not in NOT_SWEPT
+    )
+
+
+def page_problems(page: Any, axe: Any, language: str) -> list[str]:
+    """Everything wrong with the open page, as lines of a report."""
+    problems = small_screen_problems(page)
+    declared = page.evaluate("document.documentElement.lang")
+    if declared != language:
+        problems.append(f'<html lang="{declared}">, but the page is in "{language}"')
+    if page.locator("form.language-switcher select[name=language]").count() != 1:
+        problems.append("no language switcher")
+    if axe is not None:
+        violations = axe_violations(page, axe)
+        if violations:
+            problems.append(describe_violations(violations))
+    return problems
+
+
+@pytest.fixture
+def phone_as(browser, site) -> Iterator[Any]:
+    """A 320 px page signed in as a role (or as nobody), in one of the browser's contexts."""
+    contexts = []
+
+    def open_page(cast: Cast, role: str, language: str = "en") -> Any:
+        context = browser.new_context(
+            base_url=site, viewport=PHONE, extra_http_headers={"Accept-Language": language}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        if role != "anonymous":
+            context.add_cookies([session_cookie(matrix_cast.signed_in(cast.user(role)), site)])
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sweep(
+    phone: Any, cast: Cast, role: str, names: list[str], axe: Any, language: str
+) -> tuple[list[str], int]:
+    """(problems, pages checked) for `names` seen as `role`."""
+    problems: list[str] = []
+    checked = 0
+    for name in names:
+        response = phone.goto(page_url(cast, name))
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue  # a JSON document (health check, OpenAPI): no page to read
+        checked += 1
+        if response.status != 200:
+            problems.append(f"{name} as {role}: answered {response.status}")
+            continue
+        problems += [
+            f"{name} as {role} ({phone.url}): {p}" for p in page_problems(phone, axe, language)
+        ]
+    return problems, checked
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_can_read_passes_at_320_px(axe, cast, phone_as, role) -> None:
+    names = readable_pages(role)
+    problems, checked = sweep(phone_as(cast, role), cast, role, names, axe, "en")
+    assert checked >= 10, f"only {checked} pages swept as {role}: is the sign-in working?"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "resident"])
+def test_every_page_declares_spanish_and_fits_320_px_in_spanish(axe, cast, phone_as, role) -> None:
+    # Spanish runs longer than English, and a screen reader needs lang="es" to read it.
+    names = readable_pages(role)
+    problems, checked = sweep(phone_as(cast, role, "es"), cast, role, names, axe, "es")
+    assert checked >= 10
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+# A form's error state: what the page shows after its form is sent back with every text
+# field empty and the browser's own checks off (as an old browser or a script sends it).
+_SEND_EMPTY = """() => {
+  const form = [...document.querySelectorAll('main form[method=post i]')].find(
+    (f) => !f.getAttribute('action') || new URL(f.action, location.href).pathname === location.pathname
+  );
+  if (!form) return false;
+  for (const field of form.querySelectorAll('input[type=text], input[type=email], input[type=tel], input[type=number], input[type=date], input[type=time], input[type=password], input[type=search], input:not([type]), textarea')) field.value = '';
+  form.dataset.sendEmpty = '';
+  return true;
+}"""
+# submit(), not requestSubmit(): no submit event, so neither htmx nor the browser's own
+# validation steps in; the server alone judges the form.
+_SUBMIT = "document.querySelector('form[data-send-empty]').submit()"
+
+# Every field the page marks invalid is tied to a message a screen reader reads with it:
+# by its own aria-describedby, or (a group of tick boxes or radio buttons) its fieldset's.
+_UNANNOUNCED_ERRORS = """() => {
+  const described = (el) => !!el && (el.getAttribute('aria-describedby') || '').split(/\\s+/)
+    .some((id) => id && document.getElementById(id) && document.getElementById(id).textContent.trim());
+  const names = [...document.querySelectorAll('[aria-invalid=true]')]
+    .filter((field) => !described(field) && !described(field.closest('fieldset, [role=group], [role=radiogroup]')))
+    .map((field) => field.name || field.id);
+  return [...new Set(names)];
+}"""
+
+
+def error_roles() -> dict[str, str]:
+    """Each page whose form posts back to it, and the first role who may send it."""
+    chosen = {}
+    for name, entry in sorted(PAGES.items()):
+        if entry.post is None or name in NOT_SWEPT:
+            continue
+        for role in ROLES:
+            if entry.get[role] == "ok" and entry.post[role] == "ok":
+                chosen[name] = role
+                break
+    return chosen
+
+
+def test_every_form_sent_back_empty_shows_accessible_announced_errors(axe, cast, phone_as) -> None:
+    phones: dict[str, Any] = {}
+    problems: list[str] = []
+    with_errors = []
+    for name, role in error_roles().items():
+        phone = phones.get(role) or phones.setdefault(role, phone_as(cast, role))
+        response = phone.goto(page_url(cast, name))
+        if response.status != 200 or "text/html" not in response.headers["content-type"]:
+            continue  # the GET sweep reports it
+        if not phone.evaluate(_SEND_EMPTY):
+            continue
+        with phone.expect_navigation():
+            phone.evaluate(_SUBMIT)
+        if not phone.locator(".errorlist, [role=alert], [aria-invalid=true]").count():
+            continue  # an empty form was a valid one here (nothing to announce)
+        with_errors.append(name)
+        where = f"{name} with errors as {role}"
+        problems += [f"{where}: {p}" for p in page_problems(phone, axe, "en")]
+        unannounced = phone.evaluate(_UNANNOUNCED_ERRORS)
+        if unannounced:
+            problems.append(
+                f"{where}: fields marked invalid with no message tied to them: {unannounced}"
+            )
+    assert len(with_errors) >= 5, f"only {with_errors} showed errors: is the form found?"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_the_small_screen_check_would_catch_a_wide_page_and_covered_buttons(page) -> None:
+    page.set_viewport_size(PHONE)
+    page.set_content(
+        '<html lang="en"><body><div style="width: 400px">wide</div>'
+        '<button style="position: absolute; top: 0; left: 0">One</button>'
+        '<button style="position: absolute; top: 4px; left: 4px">Two</button>'
+        "<details><summary>More</summary><a href='#a'>a</a></details></body></html>"
+    )
+    problems = small_screen_problems(page)
+    assert problems[0].startswith("scrolls sideways: 4")
+    assert 'button "One" overlaps button "Two"' in problems[1:]
+    # The closed <details> hides its link: a hidden link covers nothing.
+    assert len(problems) == 2
