@@ -306,6 +306,13 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 # Off by default: on the labelled set it lowers Spanish relevance (benchmarks/RESULTS.md).
 COMMONWEAL_SEMANTIC_SEARCH = env_bool("COMMONWEAL_SEMANTIC_SEARCH", False)
 
+# The gap analysis map (insights/gaps): a Leaflet tile URL template such as
+# "https://{s}.tile.example.org/{z}/{x}/{y}.png" adds streets under the server-drawn map
+# when JavaScript is on; empty (the default) means no tiles and no third-party request.
+# Its attribution (HTML, as the tile provider's terms require) is shown on the map.
+COMMONWEAL_MAP_TILE_URL = os.environ.get("COMMONWEAL_MAP_TILE_URL", "")
+COMMONWEAL_MAP_TILE_ATTRIBUTION = os.environ.get("COMMONWEAL_MAP_TILE_ATTRIBUTION", "")
+
 # Field encryption at rest (commonweal/lib/encryption.py): comma-separated Fernet keys,
 # newest first. Empty in DEBUG or tests means a development key derived from SECRET_KEY;
 # empty in production is a system check error (commonweal.E001).
