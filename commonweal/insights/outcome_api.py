@@ -24,7 +24,7 @@ router = Router(tags=["insights"], auth=api_auth)
 Figure = int | float | str | None  # a number, or why it is hidden, or null (nothing to show)
 
 
-class Message(Schema):
+class OutcomesProblem(Schema):
     detail: str
     errors: list[str] = []
 
@@ -127,7 +127,7 @@ def _loop_row(row: Any, fallback: str) -> dict[str, Any]:
 
 @router.get(
     "/",
-    response={200: OutcomesOut, 400: Message, 403: Message},
+    response={200: OutcomesOut, 400: OutcomesProblem, 403: OutcomesProblem},
     summary="Outcomes for one completed quarter: change on repeated measures, the "
     "screening-to-service funnel and loop closure, de-identified",
     description=(
