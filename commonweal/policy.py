@@ -422,6 +422,11 @@ def can_see_insights(user: Any) -> bool:
     )
 
 
+def can_edit_report_stories(user: Any) -> bool:
+    """Stories and quotes in the partnership report: coalition admins and superusers."""
+    return _signed_in(user) and bool(user.is_superuser or user.has_role(Role.COALITION_ADMIN))
+
+
 # --- the Django admin -----------------------------------------------------------------------
 
 

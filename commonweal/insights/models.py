@@ -10,7 +10,10 @@ and a count. Analysts read them only through the de-identification layer (cells 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RemovalReason(models.TextChoices):
@@ -105,3 +108,40 @@ class SearchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.area or '-'}: {self.results} results"
+
+
+class StoryKind(models.TextChoices):
+    STORY = "story", _("Story")
+    QUOTE = "quote", _("Quote")
+
+
+class ReportStory(models.Model):
+    """A story or quote that coalition admins set beside the numbers of one quarter's report.
+
+    Written by staff for funders and the public: the form asks them to confirm that the
+    person agreed and that nobody is named who did not, and the text is shown as written.
+    """
+
+    quarter = models.CharField(max_length=7, db_index=True)  # "2026-Q3"
+    kind = models.CharField(_("kind"), max_length=8, choices=StoryKind, default=StoryKind.STORY)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    text = models.TextField(_("text"), max_length=2000)
+    attribution = models.CharField(_("attribution"), max_length=120, blank=True)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.kind}: {self.title or self.text[:40]}"

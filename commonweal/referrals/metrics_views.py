@@ -93,7 +93,7 @@ def _share(value: float | Suppressed | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _present(row: metrics.Figures) -> dict[str, Any]:
+def present_row(row: metrics.Figures) -> dict[str, Any]:
     return {
         "name": row.name or (_("Other partners (pooled)") if row.pooled else _("All partners")),
         "sent": count_text(row.sent),
@@ -146,8 +146,8 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     context.update(start=start, end=end, errors=errors)
     if not errors and start is not None and end is not None:
         report = metrics.loop_closure(start=start, end=end, scope=scope)
-        context["rows"] = [_present(row) for row in report.rows]
-        context["overall"] = _present(report.overall)
+        context["rows"] = [present_row(row) for row in report.rows]
+        context["overall"] = present_row(report.overall)
     return render(
         request,
         "referrals/referral/metrics.html",

@@ -21,6 +21,7 @@ Outcomes:
              anyone outside the care (or referral) relationship, so ids cannot be probed
     denied   403 or 404, where either is right (one who may read a record but not act on it)
     405      the method is not allowed (GET of a POST-only route)
+    503      the server lacks an optional system library (the PDF report without Pango)
 
 The rows are written from the product rules — docs/referrals.md "Who sees what",
 docs/screening.md, commonweal/policy.py, commonweal/policy.py, screening/safety.py,
@@ -37,7 +38,7 @@ from typing import Any
 
 from commonweal.web.tests.matrix_cast import ROLES, Cast
 
-OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "denied", "405"})
+OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "denied", "405", "503"})
 
 
 def row(spec: str) -> dict[str, str]:
@@ -102,6 +103,7 @@ RIGHTS = row("      login  404  404  404   404  ok    404  ok    404")
 # superusers; everyone else is refused, and the area's existence is no secret.
 INSIGHTS = row("    login  403  403  403   403  ok    ok    ok    403")
 API_INSIGHTS_ROW = "401 403  403  403   403  ok    ok    ok    403"
+STORIES = row("     login  403  403  403   403  ok    403   ok    403")
 # The referral: care staff of the sender and of the receiver; a superuser reads it.
 REFERRAL_READ = row("login 404 ok   ok    404  404   404  ok    ok")
 
@@ -150,10 +152,49 @@ def _review(cast: Cast) -> dict[str, Any]:
     return {"text": "Reviewed", f"status_{goal}": "active", f"achievement_{goal}": "improving"}
 
 
+def _last_quarter() -> str:
+    from django.utils import timezone
+
+    from commonweal.insights import periods
+
+    return periods.completed_quarters(timezone.localdate())[0].label
+
+
+def _story(cast: Cast) -> dict[str, Any]:
+    return {
+        "quarter": _last_quarter(),
+        "kind": "quote",
+        "text": "They called me back the same day.",
+        "attribution": "a parent",
+        "agreed": "on",
+    }
+
+
+def _story_id(cast: Cast) -> dict[str, Any]:
+    from commonweal.insights.models import ReportStory
+
+    story, _created = ReportStory.objects.get_or_create(
+        quarter=_last_quarter(), text="A story to remove", defaults={"kind": "story"}
+    )
+    return {"story_id": story.pk}
+
+
+def _pdf_row() -> dict[str, str]:
+    """The PDF report answers 503 where WeasyPrint's Pango library is missing."""
+    from commonweal.insights import report_pdf
+
+    if report_pdf.available():
+        return INSIGHTS
+    return {role: "503" if outcome == "ok" else outcome for role, outcome in INSIGHTS.items()}
+
+
+_PDF = _pdf_row()
+
 PAGES: dict[str, Page] = {
     # --- the public site -----------------------------------------------------------------
     "web:home": Page(PUBLIC),
     "web:about": Page(PUBLIC),
+    "web:accessibility": Page(PUBLIC),
     "web:healthz": Page(PUBLIC),
     "set_language": Page(PUBLIC, PUBLIC, form=lambda c: {"language": "es", "next": "/"}),
     "directory:search": Page(PUBLIC, query=lambda c: "?q=groceries"),
@@ -339,6 +380,11 @@ PAGES: dict[str, Page] = {
     "accounts:password_change_done": Page(SIGNED_IN),
     # The insights area: coalition admins, analysts and superusers (aggregates only).
     "insights:index": Page(INSIGHTS),
+    "insights:report": Page(INSIGHTS, query=lambda c: "?quarter=" + _last_quarter()),
+    "insights:report_pdf": Page(_PDF, query=lambda c: "?quarter=" + _last_quarter()),
+    # Stories in the report: coalition admins (and superusers) add and remove them.
+    "insights:story_add": Page(SIGNED_POST, STORIES, form=_story),
+    "insights:story_delete": Page(SIGNED_POST, STORIES, params=_story_id),
     "alerts:index": Page(INSIGHTS),
     "alerts:detail": Page(
         INSIGHTS, params=lambda c: {"signal": "crisis-check-ups", "area": "33101"}

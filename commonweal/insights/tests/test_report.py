@@ -1,0 +1,182 @@
+"""The partnership report: a quarter's de-identified figures and stories, as a page and a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from commonweal.directory.models import Service
+from commonweal.insights import report, report_pdf
+from commonweal.insights.models import ReportStory
+from commonweal.insights.periods import Quarter
+from commonweal.referrals.models import Referral
+from commonweal.referrals.tests.people_fixtures import make_person
+
+Q3 = Quarter(2026, 3)
+URL = "/insights/report/?quarter=2026-Q3"
+
+
+@pytest.fixture
+def december(monkeypatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 12, 7))
+
+
+@pytest.fixture
+def referrals(organization, other_organization):
+    person = make_person(organization)
+    service = Service.objects.create(organization=other_organization, name="Clinic")
+    sent = dt.datetime(2026, 8, 3, 15, 0, tzinfo=dt.UTC)
+    for i in range(14):
+        Referral.objects.create(
+            person=person,
+            from_organization=organization,
+            to_organization=other_organization,
+            service=service,
+            status="completed" if i < 12 else "requested",
+            outcome="served" if i < 12 else "",
+            sent_at=sent,
+            created_at=sent,
+            closed_at=sent + dt.timedelta(days=3) if i < 12 else None,
+        )
+    return service
+
+
+@pytest.mark.django_db
+def test_it_gathers_the_quarters_figures_de_identified(referrals) -> None:
+    built = report.build(Q3)
+    assert built.loop_closure.overall.sent == 14
+    assert built.loop_closure.overall.served == 12
+    assert {a.signal for a in built.alarms} == {
+        "Searches that signal a crisis",
+        "Check-ups that started the crisis safety protocol",
+        "Urgent referrals",
+    }
+    # The same partner, fewer than 11 still open: hidden.
+    assert str(built.loop_closure.overall.open) != "2"
+
+
+@pytest.mark.django_db
+def test_the_page_shows_figures_and_stories_to_analysts_without_the_story_form(
+    client, analyst, referrals, december
+) -> None:
+    ReportStory.objects.create(quarter="2026-Q3", kind="quote", text="<b>They</b> called back.")
+    client.force_login(analyst)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Quarter 3 of 2026" in html
+    assert "&lt;b&gt;They&lt;/b&gt; called back." in html  # shown as written, never as HTML
+    assert "Add a story or quote" not in html
+
+
+@pytest.mark.django_db
+def test_coalition_admins_add_a_story_only_with_the_persons_agreement(
+    client, coalition_admin, december
+) -> None:
+    client.force_login(coalition_admin)
+    story = {
+        "quarter": "2026-Q3",
+        "kind": "story",
+        "title": "Rent paid",
+        "text": "A family kept their home.",
+    }
+    refused = client.post("/insights/report/stories/", story)
+    assert refused.status_code == 400
+    assert "This field is required" in refused.content.decode()
+    assert not ReportStory.objects.exists()
+    added = client.post("/insights/report/stories/", {**story, "agreed": "on"})
+    assert added.status_code == 302
+    saved = ReportStory.objects.get()
+    assert (saved.quarter, saved.title, saved.created_by) == (
+        "2026-Q3",
+        "Rent paid",
+        coalition_admin,
+    )
+    removed = client.post(f"/insights/report/stories/{saved.pk}/delete/")
+    assert removed.status_code == 302
+    assert not ReportStory.objects.exists()
+
+
+@pytest.mark.django_db
+def test_analysts_and_staff_cannot_add_or_remove_stories(
+    client, analyst, partner_staff, december
+) -> None:
+    story = ReportStory.objects.create(quarter="2026-Q3", text="Kept.")
+    for user in (analyst, partner_staff):
+        client.force_login(user)
+        form = {"quarter": "2026-Q3", "kind": "story", "text": "x", "agreed": "on"}
+        assert client.post("/insights/report/stories/", form).status_code == 403
+        assert client.post(f"/insights/report/stories/{story.pk}/delete/").status_code == 403
+    assert ReportStory.objects.count() == 1
+    client.force_login(partner_staff)
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_quarter_not_yet_over_is_refused(client, coalition_admin, december) -> None:
+    client.force_login(coalition_admin)
+    response = client.get("/insights/report/?quarter=2026-Q4")
+    assert response.status_code == 400
+    assert "Choose one of the completed quarters" in response.content.decode()
+    assert client.get("/insights/report/pdf/?quarter=2026-Q4").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_pdf_holds_the_reports_text(client, coalition_admin, referrals, december) -> None:
+    if not report_pdf.available():
+        pytest.skip(
+            "WeasyPrint cannot run here: the Pango library is not installed (.ci/run has it)"
+        )
+    from pypdf import PdfReader
+
+    ReportStory.objects.create(
+        quarter="2026-Q3",
+        kind="quote",
+        text="They called me back the same day.",
+        attribution="a parent",
+    )
+    client.force_login(coalition_admin)
+    response = client.get("/insights/report/pdf/?quarter=2026-Q3")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="partnership-report-2026-Q3.pdf"' in response["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Partnership report: Quarter 3 of 2026" in text
+    assert "Referrals sent 14" in text
+    assert "They called me back the same day." in text
+    assert "a parent" in text
+
+
+def test_the_pdf_never_fetches_an_address(monkeypatch) -> None:
+    if not report_pdf.available():
+        pytest.skip(
+            "WeasyPrint cannot run here: the Pango library is not installed (.ci/run has it)"
+        )
+    import urllib.request
+
+    opened = []
+    # WeasyPrint's fetcher opens addresses through urllib's OpenerDirector.
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", lambda *a, **k: opened.append(a))
+    pdf = report_pdf.render('<p>x</p><img src="http://198.51.100.7/track.png">')
+    assert pdf.startswith(b"%PDF")
+    assert opened == []
+
+
+def test_without_weasyprint_the_render_says_so(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(report_pdf.PdfUnavailable):
+        report_pdf.render("<p>x</p>")
+    assert not report_pdf.available()
