@@ -46,7 +46,8 @@
     map.fitBounds(bounds);
     var svg = root.querySelector("[data-gap-svg]");
     if (svg) {
-      svg.hidden = true;
+      // An <svg> has no .hidden property (HTML elements only): set the attribute.
+      svg.setAttribute("hidden", "");
     }
     document.documentElement.setAttribute("data-gap-leaflet", "ready");
   }
