@@ -507,12 +507,14 @@ HSDA_OPERATIONS: dict[str, Operation] = {
     ),
 }
 
-# The insights area and the partnership workspace keep their rows in files of their own, one
-# per part; merged here so that the matrix stays one table. Imported last: those files use row(), Page and Operation.
+# The insights area, the partnership workspace and the programmes keep their rows in files of
+# their own, one per part; merged here so that the matrix stays one table. Imported last:
+# those files use row(), Page and Operation.
 from commonweal.web.tests import (  # noqa: E402
     access_matrix_gaps,
     access_matrix_outcomes,
     access_matrix_partnerships,
+    access_matrix_programs,
     access_matrix_unmet,
 )
 
@@ -521,6 +523,7 @@ _PARTS = (
     access_matrix_unmet,
     access_matrix_outcomes,
     access_matrix_partnerships,
+    access_matrix_programs,
 )
 for _part in _PARTS:
     assert not set(_part.PAGES) & set(PAGES), "a page has two rows"
