@@ -56,14 +56,19 @@ def filters_used(request: SearchRequest) -> list[str]:
     return [name for name, on in used.items() if on]
 
 
+# Latitude degrees spanning NEAREST_ZIP_KM (111.2 km a degree) and a little more.
+_BAND_DEGREES = NEAREST_ZIP_KM / 111.0 + 0.01
+
+
 @cache
 def _zip_points() -> tuple[list[str], np.ndarray]:
+    """Every ZIP code's internal point in radians, sorted by latitude."""
     from commonweal.directory.sources.geocode import _centroids
 
-    centroids = _centroids()
-    codes = list(centroids)
-    points = np.radians(np.array([centroids[c] for c in codes], dtype=float))
-    return codes, points
+    centroids = sorted(_centroids().items(), key=lambda item: item[1][0])
+    codes = [code for code, _point in centroids]
+    points = np.radians(np.array([point for _code, point in centroids], dtype=float))
+    return codes, points.reshape(-1, 2)
 
 
 def nearest_zip(lat: float, lon: float) -> str:
@@ -71,17 +76,22 @@ def nearest_zip(lat: float, lon: float) -> str:
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return ""
     codes, points = _zip_points()
-    if not codes:
+    # Only the points in a latitude band can be near enough: a binary search, then the
+    # haversine over a few hundred points rather than all ~33,000.
+    low, high = np.searchsorted(
+        points[:, 0], [math.radians(lat - _BAND_DEGREES), math.radians(lat + _BAND_DEGREES)]
+    )
+    band = points[low:high]
+    if not len(band):
         return ""
     phi, lam = math.radians(lat), math.radians(lon)
-    # Haversine over every ZIP point at once: ~33,000 points, well under a millisecond.
     a = (
-        np.sin((points[:, 0] - phi) / 2) ** 2
-        + np.cos(phi) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lam) / 2) ** 2
+        np.sin((band[:, 0] - phi) / 2) ** 2
+        + np.cos(phi) * np.cos(band[:, 0]) * np.sin((band[:, 1] - lam) / 2) ** 2
     )
     best = int(np.argmin(a))
     distance_km = 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, float(a[best]))))
-    return codes[best] if distance_km <= NEAREST_ZIP_KM else ""
+    return codes[low + best] if distance_km <= NEAREST_ZIP_KM else ""
 
 
 def area_of(response: SearchResponse) -> tuple[str, str]:
@@ -148,6 +158,13 @@ def record(response: SearchResponse, *, channel: str) -> None:
             # Inside a caller's transaction a failed INSERT would spoil it (PostgreSQL):
             # a savepoint keeps the failure to this row.
             with transaction.atomic():
+                event.save(force_insert=True)
+        elif connection.vendor == "postgresql":
+            # Not waiting for the WAL flush: p50 3.6 ms → well under 1 ms. A crash may lose
+            # the last fraction of a second of log rows, never a search or other data.
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 event.save(force_insert=True)
         else:
             event.save(force_insert=True)
