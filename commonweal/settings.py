@@ -284,6 +284,8 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonweal@localhost")
 
 SITE_NAME = os.environ.get("SITE_NAME", "commonweal")
+# Where people report an accessibility barrier (/accessibility/): an email address or a URL.
+COMMONWEAL_ACCESSIBILITY_CONTACT = os.environ.get("COMMONWEAL_ACCESSIBILITY_CONTACT", "")
 
 # Requests per address that an anonymous caller may make to the public HSDA API.
 HSDA_ANON_RATE = os.environ.get("HSDA_ANON_RATE", "100000/min" if TESTING else "300/min")
