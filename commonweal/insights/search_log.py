@@ -22,6 +22,7 @@ from functools import cache
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from commonweal.directory.search.types import SearchRequest, SearchResponse
@@ -178,3 +179,22 @@ def purge(*, now: dt.datetime | None = None) -> int:
     cutoff = timezone.localdate(now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
     deleted, _ = SearchEvent.objects.filter(day__lt=cutoff).delete()
     return deleted
+
+
+def weekly_crisis_searches(
+    start: dt.date, end: dt.date, *, levels: tuple[str, ...] = ("emergency",)
+) -> dict[tuple[dt.date, str], int]:
+    """Crisis-flagged searches per (week's Monday, area) for days `start` to `end`: the
+    series early warning watches. "emergency" is a person signalling danger now; add
+    "topic" to count searches about crisis subjects too (search.types.CrisisLevel)."""
+    counts: dict[tuple[dt.date, str], int] = {}
+    rows = (
+        SearchEvent.objects.filter(day__gte=start, day__lte=end, crisis__in=levels)
+        .values_list("day", "area")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for day, area, n in rows:
+        key = (day - dt.timedelta(days=day.weekday()), area)
+        counts[key] = counts.get(key, 0) + n
+    return counts

@@ -146,3 +146,23 @@ def test_purge_removes_only_rows_past_the_keeping_period() -> None:
         )
     assert search_log.purge() == 1
     assert SearchEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_gives_early_warning_weekly_crisis_searches_per_area() -> None:
+    monday = dt.date(2026, 3, 2)
+    for day, area, crisis in [
+        (monday, "33135", "emergency"),
+        (monday + dt.timedelta(days=6), "33135", "emergency"),  # Sunday: the same week
+        (monday + dt.timedelta(days=7), "33135", "emergency"),
+        (monday, "33010", "topic"),
+        (monday, "33010", "none"),
+    ]:
+        SearchEvent.objects.create(day=day, area=area, results=1, crisis=crisis, channel="api")
+    end = monday + dt.timedelta(days=13)
+    assert search_log.weekly_crisis_searches(monday, end) == {
+        (monday, "33135"): 2,
+        (monday + dt.timedelta(days=7), "33135"): 1,
+    }
+    both = search_log.weekly_crisis_searches(monday, end, levels=("emergency", "topic"))
+    assert both[(monday, "33010")] == 1
