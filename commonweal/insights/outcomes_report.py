@@ -22,6 +22,7 @@ intervals over fewer than 11 people not shown.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commonweal.insights import deidentify, outcomes, outcomes_funnel
-from commonweal.insights.deidentify import Cell, Suppressed
+from commonweal.insights.deidentify import THRESHOLD, Cell, Suppressed
 from commonweal.insights.periods import Quarter
 from commonweal.policy import MetricsScope
 from commonweal.referrals import metrics
@@ -245,7 +246,43 @@ def _suppressed(
     total = None
     if overall is not None:
         total = _row(None, names, overall, n_total, split_total, response, remission, None)
+        rows = _pool_hidden_means(rows, summaries)
     return rows, total
+
+
+def _pool_hidden_means(
+    rows: list[ChangeRow], summaries: Sequence[outcomes.Summary]
+) -> list[ChangeRow]:
+    """Hide more partners' means until the hidden ones rest on no people or on 11 or more.
+
+    The overall mean times everyone, less each shown partner's mean times its people, is the
+    sum over the partners whose means are hidden: their pooled mean. Pooled over 1 to 10
+    people it is a mean over too few, so the smallest partner still shown joins them.
+    """
+    hidden = [isinstance(r.mean_change, Suppressed) for r in rows]
+    while True:
+        people = sum(s.n for s, h in zip(summaries, hidden, strict=True) if h)
+        shown = [i for i, h in enumerate(hidden) if not h and summaries[i].n]
+        if not 0 < people < THRESHOLD or not shown:
+            break
+        hidden[min(shown, key=lambda i: (summaries[i].n, i))] = True
+    return [
+        dataclasses.replace(
+            row,
+            mean_baseline=_derived(row.mean_baseline),
+            mean_follow_up=_derived(row.mean_follow_up),
+            mean_change=_derived(row.mean_change),
+            ci_low=_derived(row.ci_low),
+            ci_high=_derived(row.ci_high),
+        )
+        if hide and not isinstance(row.mean_change, Suppressed)
+        else row
+        for row, hide in zip(rows, hidden, strict=True)
+    ]
+
+
+def _derived(value: float | Suppressed | None) -> float | Suppressed | None:
+    return None if value is None else Suppressed.DERIVED
 
 
 def _counts(

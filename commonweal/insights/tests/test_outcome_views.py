@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from commonweal.directory.models import Organization, Service
-from commonweal.insights import outcomes_report
+from commonweal.insights import outcomes, outcomes_report
 from commonweal.insights.deidentify import Suppressed
 from commonweal.insights.periods import Quarter
 from commonweal.referrals.models import Referral, ReferralEvent
@@ -250,3 +250,20 @@ def test_it_answers_a_bad_api_filter_with_400(client, world, analyst) -> None:
     response = client.get(API + "&instrument=nope")
     assert response.status_code == 400
     assert "Instrument" in response.json()["errors"][0]
+
+
+def test_it_hides_one_more_partners_mean_when_hidden_means_pool_under_11_people() -> None:
+    who5 = outcomes.PUBLISHED["who-5"]
+    sizes = {"a": 20, "b": 30, "c": 3, "d": 4}
+    groups = [
+        (key, outcomes.summarise([outcomes.Pair(40, 60)] * n, who5)) for key, n in sizes.items()
+    ]
+    overall = outcomes.summarise([outcomes.Pair(40, 60)] * sum(sizes.values()), who5)
+    rows, total = outcomes_report._suppressed(groups, overall, {}, additive=True)
+    by_key = {r.key: r for r in rows}
+    # c and d (7 people together) would be (overall sum − a's − b's) / 7: a joins them.
+    assert by_key["c"].mean_change is Suppressed.DERIVED
+    assert by_key["d"].mean_change is Suppressed.DERIVED
+    assert by_key["a"].n == 20 and by_key["a"].mean_change is Suppressed.DERIVED
+    assert by_key["b"].mean_change == pytest.approx(20.0)
+    assert total is not None and total.mean_change == pytest.approx(20.0)
