@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.browsing import PASSWORD, assert_accessible, sign_in, small_screen_problems
+from tests.e2e.test_content_security import WATCH_VIOLATIONS
+
+pytestmark = pytest.mark.browser
 
 URL = "/insights/gaps/"
 TILE = (
@@ -135,10 +138,13 @@ def test_leaflet_draws_the_map_over_tiles_the_policy_allows(
             "console",
             lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
         )
+        page.add_init_script(WATCH_VIOLATIONS)
         sign_in(page, "ana.analyst")
         page.goto(URL + "?category=MH")
         page.locator("html[data-gap-leaflet=ready]").wait_for()
         page.locator("img.leaflet-tile-loaded").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__cspViolations") == []
         assert page.locator("svg[data-gap-svg]").is_hidden()
         assert page.locator(".gap-leaflet path.leaflet-interactive").count() > 1000
         assert "Test tiles" in page.locator(".leaflet-control-attribution").inner_text()
