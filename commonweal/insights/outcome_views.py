@@ -26,7 +26,10 @@ from commonweal.insights.deidentify import THRESHOLD, Suppressed
 from commonweal.insights.outcomes_funnel import STAGES
 from commonweal.referrals import metrics_views
 
-CHART_WIDTH = 320  # the SVG's own units; it scales to the column
+CHART_WIDTH = 320  # the SVG's own units
+# Drawn 1.5 times its units (10-unit text reads at 15 px); site.css caps an SVG at the
+# column's width, so on a phone it shrinks with its aspect ratio kept.
+DISPLAY_SCALE = 1.5
 
 
 def parse(query: Any) -> tuple[dict[str, Any], list[str]]:
@@ -103,7 +106,7 @@ def _chart(rows: list[outcomes_report.ChangeRow]) -> dict[str, Any] | None:
 
     lines = [
         {
-            "label": (r.name or _("All partners"))[:18],
+            "label": _short(r.name or _("All partners")),
             "y": 20 + 24 * i,
             "low": x(r.ci_low),  # type: ignore[arg-type]
             "high": x(r.ci_high),  # type: ignore[arg-type]
@@ -111,15 +114,23 @@ def _chart(rows: list[outcomes_report.ChangeRow]) -> dict[str, Any] | None:
         }
         for i, r in enumerate(drawn)
     ]
+    height = 40 + 24 * len(lines)
     return {
         "lines": lines,
-        "height": 40 + 24 * len(lines),
+        "height": height,
+        "display_width": round(CHART_WIDTH * DISPLAY_SCALE),
+        "display_height": round(height * DISPLAY_SCALE),
         "zero": x(0.0),
         "left": left,
         "right": right,
         "low_label": f"{-reach:.1f}",
         "high_label": f"{reach:.1f}",
     }
+
+
+def _short(name: str, room: int = 18) -> str:
+    """A label that fits left of the chart; the table beside it has the full name."""
+    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
 
 
 def _funnel_bars(row: outcomes_report.FunnelRow) -> list[dict[str, Any]]:
@@ -225,6 +236,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "partners": outcomes_report.partners(),
         "partner": str(chosen["partner"] or ""),
         "chart_width": CHART_WIDTH,
+        "display_width": round(CHART_WIDTH * DISPLAY_SCALE),
     }
     if errors or quarter is None:
         return render(request, "insights/outcome_index.html", context, status=400)
