@@ -349,11 +349,14 @@ def needs_table(start: dt.date, end: dt.date) -> Table:
     start_moment = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
     end_moment = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     # A resident's own self-screen has no person a navigator could refer: not counted.
+    quarter_screenings = Screening.objects.filter(
+        person__isnull=False, created_at__gte=start_moment, created_at__lt=end_moment
+    )
     screenings = [
         (person_id, at, domains)
-        for person_id, at, result in Screening.objects.filter(
-            person__isnull=False, created_at__gte=start_moment, created_at__lt=end_moment
-        ).values_list("person_id", "created_at", "result")
+        for person_id, at, result in quarter_screenings.values_list(
+            "person_id", "created_at", "result"
+        )
         if (
             domains := [
                 d for d in (result or {}).get("positive_domains") or [] if isinstance(d, str)
@@ -362,7 +365,8 @@ def needs_table(start: dt.date, end: dt.date) -> Table:
     ]
     referred: dict[Any, list[tuple[dt.datetime, list[str]]]] = defaultdict(list)
     for person_id, sent_at, needs in Referral.objects.filter(
-        person_id__in={p for p, _at, _d in screenings},
+        # A subquery, not a list: a busy quarter has more people than SQLite has variables.
+        person_id__in=quarter_screenings.values("person_id"),
         sent_at__gte=start_moment - REFERRAL_WINDOW,
         sent_at__lt=end_moment + REFERRAL_WINDOW,
     ).values_list("person_id", "sent_at", "needs"):
