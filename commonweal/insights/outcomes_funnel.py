@@ -28,13 +28,22 @@ STAGES = ("screened", "positive", "referred", "accepted", "served")
 
 
 def suppress(
-    rows: Sequence[Sequence[int]], *, additive: bool = True, threshold: int = THRESHOLD
+    rows: Sequence[Sequence[int]],
+    *,
+    additive: bool = True,
+    against: Sequence[Cell] | None = None,
+    threshold: int = THRESHOLD,
 ) -> tuple[list[list[Cell]], list[Cell] | None]:
     """Each row's stage counts with small and derivable ones hidden, and the overall row.
 
     `additive`: the rows partition the people, so an overall row (their sum) is published
     and suppressed with them; otherwise (a person may be in several rows) there is none.
+    `against`: for rows that do not add up (programmes), the overall row as published: each
+    row's shown count must differ from a shown overall count by 0 or at least `threshold`,
+    as the difference counts the people outside that row.
     """
+    if additive and against is not None:
+        raise ValueError("an additive table has its own overall row")
     width = len(rows[0]) if rows else 0
     for line in rows:
         if len(line) != width:
@@ -59,6 +68,8 @@ def suppress(
             changed |= _mend_row(i, line, hidden, threshold)
         if additive:
             changed |= _mend_columns(grid, hidden, threshold)
+        if against is not None:
+            changed |= _mend_against(grid, against, hidden, threshold)
     cells: list[list[Cell]] = [
         [hidden.get((i, k), v) for k, v in enumerate(line)] for i, line in enumerate(grid)
     ]
@@ -108,4 +119,22 @@ def _mend_columns(
         else:
             hidden[(total_row, k)] = Suppressed.COMPLEMENTARY
         changed = True
+    return changed
+
+
+def _mend_against(
+    grid: list[list[int]],
+    against: Sequence[Cell],
+    hidden: dict[tuple[int, int], Suppressed],
+    threshold: int,
+) -> bool:
+    changed = False
+    for i, line in enumerate(grid):
+        for k, value in enumerate(line):
+            total = against[k] if k < len(against) else None
+            if (i, k) in hidden or not isinstance(total, int):
+                continue
+            if 0 < total - value < threshold:
+                hidden[(i, k)] = Suppressed.COMPLEMENTARY
+                changed = True
     return changed

@@ -185,12 +185,7 @@ def change_report(
         additive=True,
     )
     programme_keys = sorted(by_programme, key=lambda k: (names.get(k, ""), str(k)))
-    programme_rows, _ = _suppressed(
-        [(k, outcomes.summarise(by_programme[k], measure)) for k in programme_keys],
-        None,
-        names,
-        additive=False,
-    )
+    programme_rows = [_programme_row(k, pairs, measure, overall, names) for k in programme_keys]
     if partner is not None:
         partner_rows = [r for r in partner_rows if r.key == partner]
     assert overall_row is not None
@@ -201,6 +196,33 @@ def change_report(
         partners=partner_rows,
         programmes=programme_rows,
     )
+
+
+def _programme_row(
+    key: Any,
+    pairs: Sequence[PersonPair],
+    measure: outcomes.Measure,
+    overall: outcomes.Summary,
+    names: dict[Any, str],
+) -> ChangeRow:
+    """One programme's row, suppressed together with everyone *outside* it.
+
+    The overall row is published, so a programme's figures subtracted from it give those of
+    the people outside the programme: the two are one table with the overall as its totals,
+    and the programme's means are hidden when the people outside are 1 to 10.
+    """
+    inside = [p.pair for p in pairs if key in p.service_ids]
+    outside = [p.pair for p in pairs if key not in p.service_ids]
+    rows, _ = _suppressed(
+        [
+            (key, outcomes.summarise(inside, measure)),
+            (None, outcomes.summarise(outside, measure)),
+        ],
+        overall,
+        names,
+        additive=True,
+    )
+    return rows[0]
 
 
 def _suppressed(
@@ -393,16 +415,15 @@ class _Person:
     referred: dict[Any, set] = field(default_factory=lambda: defaultdict(set))
 
 
-def funnel(
-    quarter: Quarter, names: dict[Any, str], instrument: str | None = None, partner: Any = None
-) -> Funnel:
+def funnel(quarter: Quarter, names: dict[Any, str], partner: Any = None) -> Funnel:
+    """The funnel over every screening of the quarter, whatever instrument is chosen: a
+    funnel per instrument, subtracted from the whole one, would count the people screened
+    only with other instruments, a figure no suppression of either report protects."""
     screenings = Screening.objects.filter(
         person__isnull=False,
         created_at__date__gte=quarter.start,
         created_at__date__lte=quarter.end,
     )
-    if instrument:
-        screenings = screenings.filter(instrument=instrument)
     people: dict[Any, _Person] = {}
     for person_id, created_at, organization_id, result in screenings.order_by(
         "created_at", "id"
@@ -432,7 +453,9 @@ def funnel(
     cells, total = outcomes_funnel.suppress([partner_counts[k] for k in partner_keys])
     programme_keys = sorted(programme_counts, key=lambda k: (names.get(k, ""), str(k)))
     programme_cells, _ = outcomes_funnel.suppress(
-        [programme_counts[k] for k in programme_keys], additive=False
+        [programme_counts[k] for k in programme_keys],
+        additive=False,
+        against=list(total[2:]) if total else [],
     )
     stages = outcomes_funnel.STAGES
     partners = [
@@ -532,7 +555,7 @@ def build(*, quarter: Quarter, instrument: str | None = None, partner: Any = Non
     return Report(
         quarter=quarter,
         changes=[change_report(quarter, m, names, partner) for m in chosen],
-        funnel=funnel(quarter, names, instrument, partner),
+        funnel=funnel(quarter, names, partner),
         loop=loop,
     )
 

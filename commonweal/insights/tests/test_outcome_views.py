@@ -267,3 +267,19 @@ def test_it_hides_one_more_partners_mean_when_hidden_means_pool_under_11_people(
     assert by_key["a"].n == 20 and by_key["a"].mean_change is Suppressed.DERIVED
     assert by_key["b"].mean_change == pytest.approx(20.0)
     assert total is not None and total.mean_change == pytest.approx(20.0)
+
+
+def test_it_hides_a_programme_whose_outsiders_the_overall_would_give_away() -> None:
+    phq9 = outcomes.PUBLISHED["phq-9"]
+    inside = [outcomes_report.PersonPair(outcomes.Pair(16, 6), None, frozenset({"s"}))] * 26
+    outside = [outcomes_report.PersonPair(outcomes.Pair(12, 20), None, frozenset())] * 3
+    pairs = inside + outside
+    overall = outcomes.summarise([p.pair for p in pairs], phq9)
+    row = outcomes_report._programme_row("s", pairs, phq9, overall, {"s": "Counselling"})
+    # 29 − 26 = 3 people outside, and their mean: neither may be worked out.
+    assert isinstance(row.n, Suppressed)
+    assert row.mean_change is Suppressed.DERIVED
+    wide = pairs + [outcomes_report.PersonPair(outcomes.Pair(12, 12), None, frozenset())] * 8
+    overall = outcomes.summarise([p.pair for p in wide], phq9)
+    row = outcomes_report._programme_row("s", wide, phq9, overall, {"s": "Counselling"})
+    assert row.n == 26 and row.mean_change == pytest.approx(-10.0)

@@ -56,3 +56,16 @@ def test_it_refuses_a_funnel_that_grows() -> None:
 
 def test_it_handles_no_rows() -> None:
     assert outcomes_funnel.suppress([]) == ([], [])
+
+
+def test_it_hides_a_programme_count_close_to_the_overall_one() -> None:
+    # Overall 40 referred and 24 accepted; the programme 36 and 24: 40 − 36 would count the
+    # 4 people referred elsewhere only; 24 − 24 = 0 gives nobody away.
+    cells, total = outcomes_funnel.suppress([[36, 24, 12]], additive=False, against=[40, 24, 30])
+    assert total is None
+    assert cells == [[C, 24, 12]]
+
+
+def test_it_refuses_an_overall_row_for_rows_that_add_up() -> None:
+    with pytest.raises(ValueError, match="own overall"):
+        outcomes_funnel.suppress([[20, 12, 0, 0, 0]], against=[20, 12, 0, 0, 0])
