@@ -123,6 +123,39 @@ def value_text(column: str, value: unmet.Figure) -> str:
     return count_text(value)  # type: ignore[arg-type]
 
 
+CHARTED = ("searches_by_category", "searches_by_area")
+BAR_WIDTH = 200  # of the chart's 300 viewBox units; the rest holds the share as text
+ROW_HEIGHT = 40
+
+
+def _chart(table: unmet.Table, labels: dict[tuple[str, str], str]) -> dict[str, Any] | None:
+    """Bars of the share of searches that found little (no result or fewer than FEW), for
+    the rows whose counts are all shown; the table beside it is the full alternative."""
+    if table.name not in CHARTED:
+        return None
+    bars = []
+    for line in table.lines:
+        none, few, total = (line.values.get(c) for c in ("none", "few", "total"))
+        if not all(isinstance(v, int) for v in (none, few, total)) or not total:
+            continue
+        share = (none + few) / total  # type: ignore[operator]
+        y = len(bars) * ROW_HEIGHT
+        bars.append(
+            {
+                "label": labels[(table.kind, line.key)],
+                "share": f"{share:.0%}",
+                "width": round(share * BAR_WIDTH, 1),
+                "text_y": y + 14,
+                "bar_y": y + 20,
+                "value_x": round(share * BAR_WIDTH, 1) + 6,
+                "value_y": y + 32,
+            }
+        )
+    if not bars:
+        return None
+    return {"bars": bars, "height": len(bars) * ROW_HEIGHT}
+
+
 def _present(report: unmet.Report) -> list[dict[str, Any]]:
     labels = row_labels(report)
     shown = []
@@ -132,6 +165,7 @@ def _present(report: unmet.Report) -> list[dict[str, Any]]:
             {
                 "name": table.name,
                 "title": TITLES[table.name],
+                "chart": _chart(table, labels),
                 "row_heading": ROW_HEADINGS[table.kind],
                 "columns": [label for _c, label in columns],
                 "lines": [

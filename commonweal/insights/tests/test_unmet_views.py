@@ -120,3 +120,39 @@ def test_the_api_answers_the_documented_shape_with_suppressed_cells_as_null(
 def test_the_api_defaults_to_the_latest_completed_quarter(client, analyst, december) -> None:
     body = client.get(API, **bearer(analyst)).json()
     assert (body["quarter"], body["start"], body["end"]) == ("2026-Q3", "2026-07-01", "2026-09-30")
+
+
+@pytest.mark.django_db
+def test_the_chart_draws_only_rows_whose_counts_are_all_shown(client, analyst, december) -> None:
+    day = dt.date(2026, 8, 3)
+    _searches(12, area="33135", categories=["1102"], results=0, day=day)
+    _searches(14, area="33135", categories=["1102"], results=9, day=day)
+    _searches(11, area="33010", categories=["1102"], results=1, day=day)
+    client.force_login(analyst)
+    text = client.get(URL, {"quarter": "2026-Q3"}).content.decode()
+    chart = text.split('aria-labelledby="searches_by_area-chart-title"')[1].split("</svg>")[0]
+    # 12 of 26 searches in 33135 found nothing; all 11 in 33010 found only one result.
+    assert ">33135</text>" in chart and ">46%</text>" in chart
+    assert ">33010</text>" in chart and ">100%</text>" in chart
+
+
+def test_the_chart_leaves_out_a_row_with_a_hidden_count() -> None:
+    from commonweal.insights.deidentify import Suppressed
+    from commonweal.insights.unmet_views import _chart
+
+    table = unmet.Table(
+        name="searches_by_area",
+        kind="area",
+        columns=("total", "none", "few", "enough"),
+        lines=(
+            unmet.Line(key="33135", values={"total": 40, "none": 10 + 10, "few": 0, "enough": 20}),
+            unmet.Line(
+                key="",
+                values={"total": 30, "none": Suppressed.PRIMARY, "few": 0, "enough": 25},
+                pooled=True,
+            ),
+        ),
+    )
+    chart = _chart(table, {("area", "33135"): "33135", ("area", ""): "Other areas (pooled)"})
+    assert chart is not None
+    assert [(bar["label"], bar["share"]) for bar in chart["bars"]] == [("33135", "50%")]
