@@ -210,3 +210,24 @@ def test_the_small_screen_check_would_catch_a_wide_page_and_covered_buttons(page
     assert 'button "One" overlaps button "Two"' in problems[1:]
     # The closed <details> hides its link: a hidden link covers nothing.
     assert len(problems) == 2
+
+
+def test_the_switcher_turns_the_same_page_spanish_without_javascript(
+    browser, site, small_directory
+) -> None:
+    context = browser.new_context(base_url=site, viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        service = small_directory.service.get_absolute_url()
+        page.goto(service)
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.get_by_label("Language", exact=True).select_option("es")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Change").click()
+        assert page.url.endswith(service)  # back on the page the visitor was reading
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert page.get_by_label("Idioma", exact=True).input_value() == "es"
+        page.goto(reverse("web:accessibility"))  # and it stays Spanish from page to page
+        assert page.locator("html").get_attribute("lang") == "es"
+    finally:
+        context.close()
