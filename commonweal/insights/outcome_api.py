@@ -71,7 +71,7 @@ class LoopRowOut(Schema):
     closed: Figure
     closed_share: Figure
     served: Figure
-    median_days_to_service: Figure
+    median_days_to_completion: Figure
 
 
 class OutcomesOut(Schema):
@@ -121,7 +121,7 @@ def _loop_row(row: Any, fallback: str) -> dict[str, Any]:
         "closed": _figure(row.closed),
         "closed_share": _figure(row.closed_share),
         "served": _figure(row.served),
-        "median_days_to_service": _figure(row.median_to_complete),
+        "median_days_to_completion": _figure(row.median_to_complete),
     }
 
 

@@ -69,7 +69,10 @@ def _change_row(row: outcomes_report.ChangeRow, fallback: str) -> dict[str, Any]
     if isinstance(row.ci_low, Suppressed):
         interval = text(row.ci_low)
     elif row.ci_low is not None and row.ci_high is not None:
-        interval = f"{row.ci_low:.1f} {_('to')} {row.ci_high:.1f}"
+        interval = _("%(low)s to %(high)s") % {
+            "low": f"{row.ci_low:.1f}",
+            "high": f"{row.ci_high:.1f}",
+        }
     return {
         "name": row.name or fallback,
         "n": text(row.n),
