@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -125,8 +126,6 @@ def tile_origin(url_template: str) -> str | None:
     {s} subdomain placeholder becomes CSP's leading wildcard; any other placeholder in the
     host (which CSP cannot express) makes the URL unusable, so no tiles are offered.
     """
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url_template.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None

@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonweal import policy
 from commonweal.insights import gap_export, gap_map, gap_query, gap_report
@@ -35,9 +36,9 @@ from commonweal.insights.gaps import GapInputError
 TOP = 25
 METHOD_LABELS = {
     "2sfca": "2SFCA",
-    "e2sfca": "E2SFCA, stepped",
-    "e2sfca-gaussian": "E2SFCA, Gaussian",
-    "gravity": "Gravity model",
+    "e2sfca": gettext_lazy("E2SFCA, stepped"),
+    "e2sfca-gaussian": gettext_lazy("E2SFCA, Gaussian"),
+    "gravity": gettext_lazy("Gravity model"),
 }
 
 
@@ -86,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "report": report,
         "categories": gap_report.categories(),
-        "methods": [(m, _(METHOD_LABELS[m])) for m in gap_query.METHODS],
+        "methods": [(m, str(METHOD_LABELS[m])) for m in gap_query.METHODS],
         "roll_ups": [
             ("tract", _("Census tracts")),
             ("zip", _("ZIP codes (approximate)")),
@@ -105,7 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
         context.update(_present(request, report, show_all=request.GET.get("all") == "1"))
         if origin:
             layout = context["map"]
-            context["map_points"] = {
+            context["map_points"] = json.dumps({
                 "areas": [
                     [r.latitude, r.longitude, dot.colour,
                      f"{r.name}: {score_text(r.score, query.normalized)}"]
@@ -113,7 +114,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 ],
                 "sites": [[float(la), float(lo)] for la, lo in zip(
                     report.supply.sites.latitude, report.supply.sites.longitude, strict=True)],
-            }  # fmt: skip
+            })  # fmt: skip
     template = (
         "insights/_gap_results.html"
         if request.headers.get("HX-Request")
@@ -157,7 +158,7 @@ def _present(request: HttpRequest, report: GapReport, *, show_all: bool) -> dict
             }
             for e in layout.legend
         ],
-        "method_label": _(METHOD_LABELS[query.method]),
+        "method_label": str(METHOD_LABELS[query.method]),
         "top": TOP,
     }
 

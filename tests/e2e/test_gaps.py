@@ -141,13 +141,20 @@ def test_leaflet_draws_the_map_over_tiles_the_policy_allows(
         page.add_init_script(WATCH_VIOLATIONS)
         sign_in(page, "ana.analyst")
         page.goto(URL + "?category=MH")
-        page.locator("html[data-gap-leaflet=ready]").wait_for()
+        page.locator("html[data-gap-map=leaflet]").wait_for()
         page.locator("img.leaflet-tile-loaded").first.wait_for()
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__cspViolations") == []
         assert page.locator("svg[data-gap-svg]").is_hidden()
         assert page.locator(".gap-leaflet path.leaflet-interactive").count() > 1000
         assert "Test tiles" in page.locator(".leaflet-control-attribution").inner_text()
+        # Results swapped in by htmx get their own Leaflet map.
+        page.get_by_label("Method").select_option("gravity")
+        with page.expect_response(lambda r: "method=gravity" in r.url):
+            page.get_by_role("button", name="Show").click()
+        page.locator("[data-gap-leaflet][data-ready]").wait_for()
+        assert page.locator("svg[data-gap-svg]").is_hidden()
+        assert page.get_by_role("heading", level=1).count() == 1
         assert not violations, violations
         assert requested and all(path.endswith(".png") for path in requested)
     finally:
@@ -158,7 +165,7 @@ def test_leaflet_draws_the_map_over_tiles_the_policy_allows(
         page = checking.new_page()
         sign_in(page, "ana.analyst")
         page.goto(URL + "?category=MH")
-        page.locator("html[data-gap-leaflet=ready]").wait_for()
+        page.locator("html[data-gap-map=leaflet]").wait_for()
         assert_accessible(page, axe)
     finally:
         checking.close()

@@ -16,11 +16,9 @@
     if (!box || !window.L || box.getAttribute("data-ready")) {
       return;
     }
-    var source = document.getElementById(box.getAttribute("data-points"));
-    if (!source) {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
+    // In an attribute, not a <script type="application/json">: htmx (allowScriptTags off)
+    // drops script elements from swapped-in results.
+    var data = JSON.parse(box.getAttribute("data-points") || "{\"areas\": []}");
     if (!data.areas.length) {
       return;
     }
@@ -49,7 +47,7 @@
       // An <svg> has no .hidden property (HTML elements only): set the attribute.
       svg.setAttribute("hidden", "");
     }
-    document.documentElement.setAttribute("data-gap-leaflet", "ready");
+    document.documentElement.setAttribute("data-gap-map", "leaflet");
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
