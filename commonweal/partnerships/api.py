@@ -81,7 +81,7 @@ PARTNER_PROPERTIES: dict[str, Any] = {
 CREATE_DEFAULTS = {"active": True, "agreement_status": "none", "data_sharing_status": "none"}
 
 
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
+def openapi_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
@@ -191,7 +191,7 @@ def list_partners(request: HttpRequest):
     "/partners",
     response={201: PartnerOut, 400: Message, 403: Message},
     summary="Make a directory organisation a partner (coalition admins)",
-    openapi_extra=_body(
+    openapi_extra=openapi_body(
         {
             "type": "object",
             "required": ["organization_id", "sector"],
@@ -244,7 +244,7 @@ def read_partner(request: HttpRequest, partner_id: uuid.UUID):
     "/partners/{partner_id}",
     response={200: PartnerOut, 400: Message, 403: Message, 404: Message},
     summary="Change a partner's profile or agreements (coalition admins); only the fields sent",
-    openapi_extra=_body({"type": "object", "properties": PARTNER_PROPERTIES}),
+    openapi_extra=openapi_body({"type": "object", "properties": PARTNER_PROPERTIES}),
 )
 def update_partner(request: HttpRequest, partner_id: uuid.UUID):
     if refused := refuse_unless_manager(request):
@@ -267,3 +267,8 @@ def update_partner(request: HttpRequest, partner_id: uuid.UUID):
     except ValidationError as failure:
         return invalid(failure)
     return Status(200, partner_out(partner))
+
+
+# The goals, indicators and values operations live in goal_api.py, on this same router:
+# importing it registers them (a nested router with an empty prefix breaks ninja's paths).
+from commonweal.partnerships import goal_api  # noqa: E402, F401

@@ -9,7 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonweal.directory.models import Organization
-from commonweal.partnerships.models import Partner, PartnerContact
+from commonweal.insights.periods import Quarter
+from commonweal.partnerships.models import (
+    CommunityNeed,
+    Goal,
+    Indicator,
+    NeedEvidence,
+    Partner,
+    PartnerContact,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,3 +64,78 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = PartnerContact
         fields = ["name", "role", "email", "phone", "is_primary"]
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = CommunityNeed
+        fields = ["title", "description", "status", "chosen_on"]
+        widgets = {"chosen_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class EvidenceForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=_("Link to the source"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = NeedEvidence
+        # source_url is declared above, not generated: Django's generated URLField warns
+        # about its default scheme changing.
+        fields = ["kind", "summary", "recorded_on"]
+        widgets = {"recorded_on": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "population_result", "population", "needs"]
+        widgets = {
+            "population_result": forms.Textarea(attrs={"rows": 2}),
+            "needs": forms.CheckboxSelectMultiple,
+        }
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "kind",
+            "rba_question",
+            "name",
+            "measure",
+            "unit",
+            "direction",
+            "partner",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+        ]
+        widgets = {"baseline_date": DATE, "target_date": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.with_organization()
+
+
+class ValueForm(forms.Form):
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ComputeForm(forms.Form):
+    quarter = forms.ChoiceField(
+        label=_("Quarter"),
+        help_text=_("Only completed quarters: a figure for a period still running would change."),
+    )
+
+    def __init__(self, *args: Any, quarters: list[Quarter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quarters = {q.label: q for q in quarters}
+        self.fields["quarter"].choices = [(q.label, q.label) for q in quarters]
+
+    def clean_quarter(self) -> Quarter:
+        return self.quarters[self.cleaned_data["quarter"]]

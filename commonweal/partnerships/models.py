@@ -1,4 +1,4 @@
-"""The partnership workspace's tables: partner profiles and their contacts (more to come)."""
+"""The partnership workspace's tables: partners, community needs, goals and indicators."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from commonweal.partnerships import units
+from commonweal.partnerships.measures import MEASURES
 
 
 class Sector(models.TextChoices):
@@ -133,3 +136,226 @@ class PartnerContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- community needs and shared goals (Results-Based Accountability) ----------------------
+
+
+class NeedStatus(models.TextChoices):
+    ACTIVE = "active", _("Being worked on")
+    RETIRED = "retired", _("No longer a priority")
+
+
+class EvidenceKind(models.TextChoices):
+    INSIGHTS = "insights", _("Data from the insights area")
+    RESIDENT_INPUT = "resident_input", _("Resident input")
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment document")
+    OTHER = "other", _("Other evidence")
+
+
+class CommunityNeed(models.Model):
+    """A need the partnership chose to work on."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("need"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.ACTIVE
+    )
+    chosen_on = models.DateField(_("chosen on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeedEvidence(models.Model):
+    """Why the partnership believes in a need: data, residents' words, an assessment."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    need = models.ForeignKey(CommunityNeed, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind of evidence"), max_length=32, choices=EvidenceKind.choices)
+    summary = models.TextField(_("what it shows"))
+    source_url = models.URLField(_("link to the source"), blank=True)
+    recorded_on = models.DateField(_("date of the evidence"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary[:40]}"
+
+
+class Goal(models.Model):
+    """A shared goal: in RBA terms a population result ("All children in Northside are
+    ready for school"), measured by population indicators and performance measures."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("goal"), max_length=200)
+    population_result = models.TextField(
+        _("population result"),
+        help_text=_("The condition of well-being wanted for a whole population, in plain words."),
+    )
+    population = models.CharField(
+        _("population"), max_length=200, blank=True, help_text=_("Who and where.")
+    )
+    needs = models.ManyToManyField(
+        CommunityNeed, blank=True, related_name="goals", verbose_name=_("needs it answers")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:goal_detail", args=[self.pk])
+
+
+class IndicatorKind(models.TextChoices):
+    POPULATION = "population", _("Population indicator")
+    PERFORMANCE = "performance", _("Performance measure")
+
+
+class RbaQuestion(models.TextChoices):
+    """The three performance-measure questions of Results-Based Accountability
+    (Friedman, "Trying Hard Is Not Good Enough", 2005)."""
+
+    HOW_MUCH = "how_much", _("How much did we do?")
+    HOW_WELL = "how_well", _("How well did we do it?")
+    BETTER_OFF = "better_off", _("Is anyone better off?")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Indicator(models.Model):
+    """A population indicator or a performance measure of a goal, with baseline and target."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(_("kind"), max_length=16, choices=IndicatorKind.choices)
+    rba_question = models.CharField(
+        _("RBA question"),
+        max_length=16,
+        choices=RbaQuestion.choices,
+        blank=True,
+        help_text=_("Performance measures only."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=16, choices=units.Unit.choices)
+    direction = models.CharField(
+        _("better is"), max_length=8, choices=Direction.choices, default=Direction.UP
+    )
+    measure = models.CharField(
+        _("computed by the system from"),
+        max_length=40,
+        blank=True,
+        choices=[("", _("Nothing: values are entered by hand"))]
+        + [(m.code, m.label) for m in MEASURES.values()],
+    )
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name=_("partner responsible"),
+    )
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "rba_question", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:indicator_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == IndicatorKind.PERFORMANCE and not self.rba_question:
+            errors["rba_question"] = _("Say which of the three questions this measure answers.")
+        if self.kind == IndicatorKind.POPULATION and self.rba_question:
+            errors["rba_question"] = _(
+                "Only performance measures answer an RBA question; leave it empty."
+            )
+        if self.measure and self.measure in MEASURES and self.unit:
+            wanted = MEASURES[self.measure].unit
+            if self.unit != wanted:
+                errors["unit"] = _("“%(measure)s” is counted in %(unit)s: choose that unit.") % {
+                    "measure": MEASURES[self.measure].label,
+                    "unit": units.Unit(wanted).label,
+                }
+        if self.unit in units.Unit.values:
+            for field in ("baseline_value", "target_value"):
+                problem = units.problem(self.unit, getattr(self, field))
+                if problem and field not in errors:
+                    errors[field] = problem
+        if self.baseline_date and self.target_date and self.target_date < self.baseline_date:
+            errors["target_date"] = _("The target date must be after the baseline date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ValueSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    COMPUTED = "computed", _("Computed by the system")
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value for one period. A computed value that would show a count of 1 to
+    10 people is stored as suppressed, with no value: what may not be shown is not kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    suppressed = models.CharField(max_length=16, blank=True)  # a deidentify.Suppressed value
+    source = models.CharField(max_length=16, choices=ValueSource.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["period_end", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end"], name="one_value_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.period_start}–{self.period_end}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period must end on or after the day it starts.")
+        # A computed share of nobody has no value (nothing was sent); a hand entry must.
+        if self.value is None and not self.suppressed and self.source != ValueSource.COMPUTED:
+            errors["value"] = _("Enter the value.")
+        problem = units.problem(self.indicator.unit, self.value) if self.indicator_id else None
+        if problem:
+            errors["value"] = problem
+        if errors:
+            raise ValidationError(errors)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.partnerships import views
+from commonweal.partnerships import goal_views, views
 
 app_name = "partnerships"
 
@@ -17,5 +17,42 @@ urlpatterns = [
         "partners/<uuid:partner_id>/contacts/<uuid:contact_id>/remove/",
         views.contact_remove,
         name="contact_remove",
+    ),
+]
+
+urlpatterns += [
+    path("needs/", goal_views.need_list, name="need_list"),
+    path("needs/new/", goal_views.need_create, name="need_create"),
+    path("needs/<uuid:need_id>/edit/", goal_views.need_edit, name="need_edit"),
+    path(
+        "needs/<uuid:need_id>/evidence/new/",
+        goal_views.evidence_create,
+        name="evidence_create",
+    ),
+    path("goals/", goal_views.goal_list, name="goal_list"),
+    path("goals/new/", goal_views.goal_create, name="goal_create"),
+    path("goals/<uuid:goal_id>/", goal_views.goal_detail, name="goal_detail"),
+    path("goals/<uuid:goal_id>/edit/", goal_views.goal_edit, name="goal_edit"),
+    path(
+        "goals/<uuid:goal_id>/indicators/new/",
+        goal_views.indicator_create,
+        name="indicator_create",
+    ),
+    path("indicators/<uuid:indicator_id>/", goal_views.indicator_detail, name="indicator_detail"),
+    path("indicators/<uuid:indicator_id>/edit/", goal_views.indicator_edit, name="indicator_edit"),
+    path(
+        "indicators/<uuid:indicator_id>/values/new/",
+        goal_views.value_create,
+        name="value_create",
+    ),
+    path(
+        "indicators/<uuid:indicator_id>/compute/",
+        goal_views.value_compute,
+        name="value_compute",
+    ),
+    path(
+        "indicators/<uuid:indicator_id>/values/<uuid:value_id>/remove/",
+        goal_views.value_remove,
+        name="value_remove",
     ),
 ]

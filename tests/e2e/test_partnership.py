@@ -4,6 +4,7 @@ JavaScript (every page is a plain form or link)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,15 @@ def workspace(site) -> dict[str, Any]:
 
     from commonweal.accounts.models import Membership, User
     from commonweal.directory.models import Organization
-    from commonweal.partnerships.models import Partner, PartnerContact
+    from commonweal.partnerships.models import (
+        CommunityNeed,
+        Goal,
+        Indicator,
+        IndicatorValue,
+        NeedEvidence,
+        Partner,
+        PartnerContact,
+    )
 
     food = Organization.objects.create(name="Northside Food Bank", description="Food.")
     clinic = Organization.objects.create(name="Eastside Clinic", description="Care.")
@@ -33,9 +42,45 @@ def workspace(site) -> dict[str, Any]:
     )
     PartnerContact.objects.create(partner=pantry, name="Lena Ortiz", role="Chair", is_primary=True)
     Partner.objects.create(organization=clinic, sector="health_care")
+    need = CommunityNeed.objects.create(title="Food insecurity")
+    NeedEvidence.objects.create(
+        need=need, kind="needs_assessment", summary="1 in 5 households short of food."
+    )
+    goal = Goal.objects.create(
+        title="Food security", population_result="Every family in Northside has enough to eat."
+    )
+    goal.needs.add(need)
+    indicator = Indicator.objects.create(
+        goal=goal,
+        kind="performance",
+        rba_question="how_well",
+        name="Loop closure",
+        unit="percent",
+        measure="loop-closure-rate",
+        baseline_value=Decimal("40"),
+        baseline_date=dt.date(2025, 1, 1),
+        target_value=Decimal("70"),
+        target_date=dt.date(2027, 12, 31),
+    )
+    for end, value, suppressed in (
+        (dt.date(2025, 3, 31), Decimal("42"), ""),
+        (dt.date(2025, 6, 30), None, "derived"),
+        (dt.date(2025, 9, 30), Decimal("51.5"), ""),
+    ):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            period_start=(end - dt.timedelta(days=80)).replace(day=1),
+            period_end=end,
+            value=value,
+            suppressed=suppressed,
+            source="computed",
+        )
+    Indicator.objects.create(
+        goal=goal, kind="population", name="Households short of food", unit="percent"
+    )
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
-    return {"pantry": pantry}
+    return {"pantry": pantry, "goal": goal, "indicator": indicator, "need": need}
 
 
 def _fits(page: Any, width: int = 320) -> None:
@@ -54,6 +99,14 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         "/partnership/partners/new/",
         f"/partnership/partners/{pantry.pk}/edit/",
         f"/partnership/partners/{pantry.pk}/contacts/new/",
+        "/partnership/needs/",
+        "/partnership/needs/new/",
+        f"/partnership/needs/{workspace['need'].pk}/evidence/new/",
+        "/partnership/goals/",
+        workspace["goal"].get_absolute_url(),
+        f"/partnership/goals/{workspace['goal'].pk}/indicators/new/",
+        workspace["indicator"].get_absolute_url(),
+        f"/partnership/indicators/{workspace['indicator'].pk}/values/new/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -106,5 +159,41 @@ def test_a_coalition_admin_adds_a_partner_and_a_contact_without_javascript(
             page.get_by_role("button", name="Add the contact").click()
         assert "Marta Reyes" in page.get_by_role("main").inner_text()
         _fits(page)
+    finally:
+        context.close()
+
+
+def test_the_trend_has_its_numbers_in_a_table_and_works_without_javascript(
+    browser, site, workspace
+) -> None:
+    indicator = workspace["indicator"]
+    context = browser.new_context(
+        base_url=site, viewport={"width": 320, "height": 640}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "cora.admin")
+        page.goto(indicator.get_absolute_url())
+        assert page.get_by_role("img").get_attribute("aria-labelledby") == "chart-caption"
+        assert "baseline 40%" in page.locator("#chart-caption").inner_text()
+        table = page.get_by_role("table").inner_text()
+        assert "42%" in table and "51.5%" in table and "not shown" in table
+        assert "40%" in table and "70%" in table  # the baseline and target rows
+        _fits(page)
+        # A value entered by hand, with the period the wrong way round first.
+        page.get_by_role("link", name="Enter a value by hand").click()
+        page.get_by_label("Period from").fill("2025-12-31")
+        page.get_by_label("Period to").fill("2025-10-01")
+        page.get_by_label("Value").fill("58")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "must end on or after" in page.get_by_role("main").inner_text()
+        _fits(page)
+        page.get_by_label("Period from").fill("2025-10-01")
+        page.get_by_label("Period to").fill("2025-12-31")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "58%" in page.get_by_role("table").inner_text()
+        assert "better than the baseline" in page.get_by_role("main").inner_text()
     finally:
         context.close()

@@ -51,6 +51,60 @@ def _contact(cast: Cast) -> dict[str, Any]:
     return {"partner_id": partner.pk, "contact_id": partner.contacts.get().pk}
 
 
+def _goals(cast: Cast) -> Any:
+    """A need, a goal and a computed indicator with one value (made once per cast)."""
+    import datetime as dt
+
+    from commonweal.partnerships.models import CommunityNeed, Goal, Indicator, IndicatorValue
+
+    _partners(cast)
+    need, _ = CommunityNeed.objects.get_or_create(title="Food")
+    goal, _ = Goal.objects.get_or_create(title="Fed", defaults={"population_result": "Enough."})
+    goal.needs.add(need)
+    indicator, _ = Indicator.objects.get_or_create(
+        goal=goal,
+        name="Referrals sent",
+        defaults={
+            "kind": "performance",
+            "rba_question": "how_much",
+            "unit": "count",
+            "measure": "referrals-sent",
+        },
+    )
+    value, _ = IndicatorValue.objects.get_or_create(
+        indicator=indicator,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 3, 31),
+        defaults={"value": 12, "source": "manual"},
+    )
+    return need, goal, indicator, value
+
+
+def _need(cast: Cast) -> dict[str, Any]:
+    return {"need_id": _goals(cast)[0].pk}
+
+
+def _goal(cast: Cast) -> dict[str, Any]:
+    return {"goal_id": _goals(cast)[1].pk}
+
+
+def _indicator(cast: Cast) -> dict[str, Any]:
+    return {"indicator_id": _goals(cast)[2].pk}
+
+
+def _value(cast: Cast) -> dict[str, Any]:
+    _, _, indicator, value = _goals(cast)
+    return {"indicator_id": indicator.pk, "value_id": value.pk}
+
+
+def _indicator_form(cast: Cast) -> dict[str, Any]:
+    return {"kind": "population", "name": "Short of food", "unit": "percent", "direction": "down"}
+
+
+def _value_form(cast: Cast) -> dict[str, Any]:
+    return {"period_start": "2025-04-01", "period_end": "2025-06-30", "value": "14"}
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -81,6 +135,51 @@ PAGES: dict[str, Page] = {
         MANAGE, MANAGE, params=_partner, form=lambda c: {"name": "Ben Ade"}
     ),
     "partnerships:contact_remove": Page(SIGNED_POST, MANAGE, params=_contact),
+    # Community needs, goals and indicators: read by the workspace, changed by its managers.
+    "partnerships:need_list": Page(WORKSPACE, params=lambda c: _need(c) and {}),
+    "partnerships:need_create": Page(
+        MANAGE, MANAGE, params=_workspace, form=lambda c: {"title": "Housing", "status": "active"}
+    ),
+    "partnerships:need_edit": Page(
+        MANAGE, MANAGE, params=_need, form=lambda c: {"title": "Food", "status": "active"}
+    ),
+    "partnerships:evidence_create": Page(
+        MANAGE, MANAGE, params=_need, form=lambda c: {"kind": "other", "summary": "A survey"}
+    ),
+    "partnerships:goal_list": Page(WORKSPACE, params=lambda c: _goal(c) and {}),
+    "partnerships:goal_create": Page(
+        MANAGE,
+        MANAGE,
+        params=_workspace,
+        form=lambda c: {"title": "Housed", "population_result": "Everyone has a home."},
+    ),
+    "partnerships:goal_detail": Page(WORKSPACE, params=_goal),
+    "partnerships:goal_edit": Page(
+        MANAGE,
+        MANAGE,
+        params=_goal,
+        form=lambda c: {"title": "Fed", "population_result": "Enough to eat."},
+    ),
+    "partnerships:indicator_create": Page(MANAGE, MANAGE, params=_goal, form=_indicator_form),
+    "partnerships:indicator_detail": Page(WORKSPACE, params=_indicator),
+    "partnerships:indicator_edit": Page(
+        MANAGE,
+        MANAGE,
+        params=_indicator,
+        form=lambda c: {
+            "kind": "performance",
+            "rba_question": "how_much",
+            "name": "Sent",
+            "unit": "count",
+            "direction": "up",
+            "measure": "referrals-sent",
+        },
+    ),
+    "partnerships:value_create": Page(MANAGE, MANAGE, params=_indicator, form=_value_form),
+    "partnerships:value_compute": Page(
+        SIGNED_POST, MANAGE, params=_indicator, form=lambda c: {"quarter": "2025-Q1"}
+    ),
+    "partnerships:value_remove": Page(SIGNED_POST, MANAGE, params=_value),
 }
 
 P = "commonweal_partnerships_api_"
@@ -93,4 +192,27 @@ OPERATIONS: dict[str, Operation] = {
     ),
     f"{P}read_partner": Operation(API_WORKSPACE, params=_partner),
     f"{P}update_partner": Operation(API_MANAGE, params=_partner, body=lambda c: {"notes": "x"}),
+}
+G = "commonweal_partnerships_goal_api_"
+OPERATIONS |= {
+    f"{G}list_measures": Operation(API_WORKSPACE, params=_workspace),
+    f"{G}list_needs": Operation(API_WORKSPACE, params=lambda c: _need(c) and {}),
+    f"{G}create_need": Operation(API_MANAGE, params=_workspace, body=lambda c: {"title": "Jobs"}),
+    f"{G}list_goals": Operation(API_WORKSPACE, params=lambda c: _goal(c) and {}),
+    f"{G}create_goal": Operation(
+        API_MANAGE,
+        params=_workspace,
+        body=lambda c: {"title": "Housed", "population_result": "Everyone has a home."},
+    ),
+    f"{G}read_goal": Operation(API_WORKSPACE, params=_goal),
+    f"{G}create_indicator": Operation(API_MANAGE, params=_goal, body=_indicator_form),
+    f"{G}read_indicator": Operation(API_WORKSPACE, params=_indicator),
+    f"{G}record_value": Operation(
+        API_MANAGE,
+        params=_indicator,
+        body=lambda c: {"period_start": "2025-04-01", "period_end": "2025-06-30", "value": 14},
+    ),
+    f"{G}compute_value": Operation(
+        API_MANAGE, params=_indicator, body=lambda c: {"quarter": "2025-Q1"}
+    ),
 }
