@@ -17,6 +17,7 @@ from ninja.responses import Status
 from commonweal import policy
 from commonweal.accounts.api_auth import api_auth
 from commonweal.insights import gap_export, gap_query, gap_report
+from commonweal.insights.gap_query import ParamError
 from commonweal.insights.gap_report import CategoryNotFound, GapReport
 from commonweal.insights.gaps import GapInputError
 
@@ -113,9 +114,10 @@ def _report(
         return None, Status(403, {"detail": FORBIDDEN})
     query, errors = gap_query.parse({**params.dict(), "category": category})
     if not query.category and not errors:
-        errors = ["category: give a taxonomy term code (e.g. 1102)"]
+        errors = [ParamError("category", "give a taxonomy term code (e.g. 1102)")]
     if errors:
-        return None, Status(400, {"detail": " ".join(errors)})
+        named = [f"{e.parameter}: {e}" if isinstance(e, ParamError) else e for e in errors]
+        return None, Status(400, {"detail": " ".join(named)})
     try:
         return gap_report.run(query, today=timezone.localdate()), None
     except CategoryNotFound:

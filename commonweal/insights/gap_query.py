@@ -169,53 +169,68 @@ def _choice(raw: Any, choices: tuple[str, ...], default: str, label: str, errors
     return text
 
 
-def parse(values: Mapping[str, Any]) -> tuple[GapQuery, list[str]]:
+class ParamError(str):
+    """A message for the reader that also knows its query parameter (the API names it)."""
+
+    parameter: str
+
+    def __new__(cls, parameter: str, message: str) -> ParamError:
+        error = super().__new__(cls, message)
+        error.parameter = parameter
+        return error
+
+
+def parse(values: Mapping[str, Any]) -> tuple[GapQuery, list[ParamError]]:
     """A GapQuery from query-string values (absent or blank means the default) and the errors.
 
     The category is only checked for presence here; whether a term has that code is the
     caller's question (it needs the directory).
     """
-    errors: list[str] = []
-    category = str(values.get("category") or "").strip()[:64]
-    method = _choice(values.get("method"), METHODS, "2sfca", _("Method"), errors)
-    radius = _number(
-        values.get("radius_km"), DEFAULT_RADIUS_KM, _("Catchment distance"), errors,
-        low=0, high=MAX_RADIUS_KM,
-    )  # fmt: skip
-    steps = parse_steps(values.get("steps"), errors)
-    sigma = _number(values.get("sigma_km"), DEFAULT_SIGMA_KM, _("Gaussian width"), errors,
-                    low=0, high=MAX_RADIUS_KM)  # fmt: skip
-    beta = _number(values.get("beta"), DEFAULT_BETA, _("Gravity exponent"), errors,
-                   low=0, high=10)  # fmt: skip
-    min_cost = _number(values.get("min_cost_km"), DEFAULT_MIN_COST_KM, _("Gravity minimum distance"),
-                       errors, low=0, high=MAX_RADIUS_KM)  # fmt: skip
-    min_population = DEFAULT_MIN_POPULATION
-    raw_min = str(values.get("min_population") or "").strip()
-    if raw_min:
-        if raw_min.isdigit() and int(raw_min) <= 10_000_000:
-            min_population = int(raw_min)
-        else:
-            errors.append(
-                _("%(field)s: “%(value)s” is not a whole number of people from 0 up.")
-                % {"field": _("Minimum area population"), "value": raw_min[:40]}
-            )
-    by = _choice(values.get("by"), ROLL_UPS, "tract", _("Areas"), errors)
-    scale = _choice(values.get("scale"), SCALES, "per10k", _("Scores"), errors)
-    need = str(values.get("need") or "").strip().lower() in {"1", "true", "on", "yes"}
+    found: list[ParamError] = []
+
+    def field(parameter: str, read: Any) -> Any:
+        errors: list[str] = []
+        value = read(values.get(parameter), errors)
+        found.extend(ParamError(parameter, message) for message in errors)
+        return value
+
+    def number(label: str, default: float, high: float) -> Any:
+        return lambda raw, errors: _number(raw, default, label, errors, low=0, high=high)
+
+    def choice(label: str, choices: tuple[str, ...], default: str) -> Any:
+        return lambda raw, errors: _choice(raw, choices, default, label, errors)
+
     query = GapQuery(
-        category=category,
-        method=method,
-        radius_km=radius,
-        steps=steps,
-        sigma_km=sigma,
-        beta=beta,
-        min_cost_km=min_cost,
-        min_population=min_population,
-        by=by,  # type: ignore[arg-type]
-        scale=scale,  # type: ignore[arg-type]
-        need=need,
+        category=str(values.get("category") or "").strip()[:64],
+        method=field("method", choice(_("Method"), METHODS, "2sfca")),
+        radius_km=field(
+            "radius_km", number(_("Catchment distance"), DEFAULT_RADIUS_KM, MAX_RADIUS_KM)
+        ),
+        steps=field("steps", parse_steps),
+        sigma_km=field("sigma_km", number(_("Gaussian width"), DEFAULT_SIGMA_KM, MAX_RADIUS_KM)),
+        beta=field("beta", number(_("Gravity exponent"), DEFAULT_BETA, 10)),
+        min_cost_km=field(
+            "min_cost_km", number(_("Gravity minimum distance"), DEFAULT_MIN_COST_KM, MAX_RADIUS_KM)
+        ),
+        min_population=field("min_population", _min_population),
+        by=field("by", choice(_("Rank by"), ROLL_UPS, "tract")),
+        scale=field("scale", choice(_("Scores"), SCALES, "per10k")),
+        need=str(values.get("need") or "").strip().lower() in {"1", "true", "on", "yes"},
     )
-    return query, errors
+    return query, found
+
+
+def _min_population(raw: Any, errors: list[str]) -> int:
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return DEFAULT_MIN_POPULATION
+    if text.isdigit() and int(text) <= 10_000_000:
+        return int(text)
+    errors.append(
+        _("%(field)s: “%(value)s” is not a whole number of people from 0 up.")
+        % {"field": _("Minimum area population"), "value": text[:40]}
+    )
+    return DEFAULT_MIN_POPULATION
 
 
 def compute_options(query: GapQuery) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def test_it_wants_credentials(counselling) -> None:  # noqa: F811
     ("path", "query", "said"),
     [
         ("NOPE", {}, "category: no taxonomy term has the code 'NOPE'"),
-        ("MH", {"radius_km": "-1"}, "Catchment distance must be more than 0"),
+        ("MH", {"radius_km": "-1"}, "radius_km: Catchment distance must be more than 0"),
         ("MH", {"method": "kriging"}, "Method: “kriging” is not one of 2sfca"),
         ("MH", {"limit": "0"}, "limit: '0' is not a whole number"),
         ("MH", {"steps": "10:1:2"}, "Distance bands"),

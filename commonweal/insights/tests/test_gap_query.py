@@ -58,7 +58,7 @@ def test_it_reads_every_parameter() -> None:
         ({"min_cost_km": "inf"}, "Gravity minimum distance"),
         ({"min_population": "-3"}, "Minimum area population"),
         ({"min_population": "2.5"}, "Minimum area population"),
-        ({"by": "state"}, "Areas"),
+        ({"by": "state"}, "Rank by"),
         ({"scale": "log"}, "Scores"),
         ({"steps": "10"}, "Distance bands"),
         ({"steps": "10:2"}, "Distance bands"),
@@ -70,6 +70,7 @@ def test_it_names_the_field_of_a_bad_value(values: dict[str, str], named: str) -
     query, errors = parse({"category": "F", **values})
     assert len(errors) == 1
     assert errors[0].startswith(named)
+    assert errors[0].parameter in values  # the API names the query parameter
     assert query.category == "F"
 
 
