@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from commonweal.insights import alerts
+from commonweal.insights import alerts, outcomes_report
 from commonweal.insights.models import ReportStory
 from commonweal.insights.periods import Quarter
 from commonweal.referrals import metrics
@@ -32,6 +32,7 @@ class AlarmCount:
 class PartnershipReport:
     quarter: Quarter
     loop_closure: metrics.Report
+    outcomes: outcomes_report.Report
     alarms: list[AlarmCount]
     stories: list[ReportStory]
     sections: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +72,7 @@ def build(quarter: Quarter) -> PartnershipReport:
     return PartnershipReport(
         quarter=quarter,
         loop_closure=metrics.loop_closure(start=quarter.start, end=quarter.end, scope=DEIDENTIFIED),
+        outcomes=outcomes_report.build(quarter=quarter),
         alarms=alarm_counts(quarter),
         stories=list(
             ReportStory.objects.filter(quarter=quarter.label).select_related("organization")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonweal import policy
-from commonweal.insights import periods, report, report_pdf
+from commonweal.insights import outcome_views, periods, report, report_pdf
 from commonweal.insights.models import ReportStory
 from commonweal.insights.report_forms import StoryForm
 from commonweal.referrals import metrics
@@ -54,6 +54,9 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], periods.Quarter | No
             overall=present_row(built.loop_closure.overall),
             partners=[present_row(row) for row in built.loop_closure.rows],
             small_cell=metrics.SMALL_CELL,
+            chart_width=outcome_views.CHART_WIDTH,
+            display_width=round(outcome_views.CHART_WIDTH * outcome_views.DISPLAY_SCALE),
+            **outcome_views.present(built.outcomes),
         )
     return context, quarter
 

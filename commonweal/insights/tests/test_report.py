@@ -184,3 +184,33 @@ def test_without_weasyprint_the_render_says_so(monkeypatch) -> None:
     with pytest.raises(report_pdf.PdfUnavailable):
         report_pdf.render("<p>x</p>")
     assert not report_pdf.available()
+
+
+@pytest.mark.django_db
+def test_the_report_shows_whether_people_are_better_off(
+    client, coalition_admin, organization, december
+) -> None:
+    from commonweal.insights import outcomes_report
+    from commonweal.screening.models import Screening
+
+    phq9 = next(m for m in outcomes_report.measures() if m.instrument == "phq-9")
+    first = dt.datetime(2026, 7, 6, 15, 0, tzinfo=dt.UTC)
+    for i in range(12):
+        person = make_person(organization, given_name=f"P{i}")
+        for at, value in ((first, 15), (first + dt.timedelta(days=30), 5)):
+            Screening.objects.create(
+                person=person,
+                instrument="phq-9",
+                organization=organization,
+                created_at=at,
+                result={"scores": [{"code": phq9.score_code, "value": value}]},
+            )
+    built = report.build(Q3)
+    change = next(c for c in built.outcomes.changes if c.measure.instrument == "phq-9")
+    assert change.overall.n == 12
+    assert change.overall.mean_change == pytest.approx(-10)
+    client.force_login(coalition_admin)
+    html = client.get(URL).content.decode()
+    assert "Is anyone better off?" in html
+    assert "PHQ-9" in html
+    assert "−10" in html or "-10" in html
