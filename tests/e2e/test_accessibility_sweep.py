@@ -10,8 +10,10 @@ lets read it. Problems are gathered over the whole sweep and reported together.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -229,5 +231,32 @@ def test_the_switcher_turns_the_same_page_spanish_without_javascript(
         assert page.get_by_label("Idioma", exact=True).input_value() == "es"
         page.goto(reverse("web:accessibility"))  # and it stays Spanish from page to page
         assert page.locator("html").get_attribute("lang") == "es"
+    finally:
+        context.close()
+
+
+def test_the_status_check_and_the_list_work_without_javascript(browser, site, cast) -> None:
+    context = browser.new_context(base_url=site, viewport=PHONE, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        # The person checks their referral with the code they were given.
+        page.goto(reverse("referral:status"))
+        page.get_by_label("Your referral code").fill(cast.world.referral.status_code.lower())
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check").click()
+        assert page.get_by_text("We could not find a referral").count() == 0
+        assert page.get_by_text(cast.world.receiving_service.name).first.is_visible()
+        # A service goes on the visitor's list, and the list prints.
+        service = cast.world.home_service
+        page.goto(reverse("directory:search") + "?" + urlencode({"q": service.name}))
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^Add to my list")).first.click()
+        page.goto(reverse("directory:my_list"))
+        assert page.get_by_role("main").get_by_text(service.name).first.is_visible()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Print the list").click()
+        assert page.get_by_role("heading", name=service.name).is_visible()
+        assert small_screen_problems(page) == []
     finally:
         context.close()
