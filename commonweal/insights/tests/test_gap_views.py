@@ -180,3 +180,10 @@ def test_leaflet_comes_only_with_a_tile_url_and_its_host_in_the_policy(
     assert len(points["sites"]) == 3
     assert len(points["areas"]) == int((gap_report.bundled_areas().population >= 100).sum())
     assert np.isclose(points["areas"][0][0], 25, atol=2)
+
+
+def test_it_says_whether_demand_was_weighted_by_need(analyst, counselling) -> None:
+    body = _client(analyst).get(URL, {"category": "MH", "need": "1"}).content.decode()
+    # No screenings at all: nothing reaches 11 in a ZIP area, so the scores are unweighted.
+    assert "Demand is not weighted by need" in body
+    assert 'name="need" value="1" checked' in body
