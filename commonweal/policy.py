@@ -463,3 +463,18 @@ def can_manage_workspace(user: Any) -> bool:
     """Partners, agreements, needs, goals, indicators and meetings: coalition admins and
     superusers."""
     return _signed_in(user) and bool(user.is_superuser or is_coalition_admin(user))
+
+
+def can_edit_task(user: Any, task: Any) -> bool:
+    """A task of the action plan: coalition admins and superusers change anything in it;
+    partner staff of the owning partner (a member) keep their own tasks' progress current."""
+    if not _signed_in(user):
+        return False
+    if can_manage_workspace(user):
+        return True
+    return (
+        can_see_workspace(user)
+        and user.memberships.filter(
+            organization_id=task.owner.organization_id, role=Role.PARTNER_STAFF
+        ).exists()
+    )

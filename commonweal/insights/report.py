@@ -14,7 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from commonweal.insights import alerts, outcomes_report
+from django.conf import settings
+
+from commonweal.insights import alerts, gap_report, outcomes_report
+from commonweal.insights.gap_query import GapQuery
 from commonweal.insights.models import ReportStory
 from commonweal.insights.periods import Quarter
 from commonweal.referrals import metrics
@@ -28,12 +31,35 @@ class AlarmCount:
     weeks: int  # area-weeks that alarmed (events of each are at least MIN_COUNT)
 
 
+# The least-served areas listed per category.
+GAP_ROWS = 5
+
+
+@dataclass(frozen=True)
+class GapRow:
+    rank: int
+    name: str
+    population: float
+    per_10k: float  # places of service per 10,000 people (the 2SFCA score x 10,000)
+    sites_in_reach: int
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    code: str
+    name: str
+    percent_without_site: float | None
+    rows: list[GapRow]
+    message: str | None
+
+
 @dataclass
 class PartnershipReport:
     quarter: Quarter
     loop_closure: metrics.Report
     outcomes: outcomes_report.Report
     alarms: list[AlarmCount]
+    gaps: list[GapSummary]
     stories: list[ReportStory]
     sections: dict[str, Any] = field(default_factory=dict)
 
@@ -67,6 +93,31 @@ def alarm_counts(quarter: Quarter) -> list[AlarmCount]:
     ]
 
 
+def gap_summaries(today: dt.date) -> list[GapSummary]:
+    """The least-served tracts for each category the report is set to show (2SFCA, 30 km,
+    tracts of at least 100 people: the gap page's defaults). Unknown codes are left out."""
+    summaries = []
+    for code in settings.COMMONWEAL_REPORT_GAP_CATEGORIES:
+        try:
+            run = gap_report.run(GapQuery(category=code), today=today)
+        except gap_report.CategoryNotFound:
+            continue
+        share = run.summary.get("share_without_site")
+        summaries.append(
+            GapSummary(
+                code=code,
+                name=run.category_name,
+                percent_without_site=None if share is None else 100 * float(share),
+                rows=[
+                    GapRow(r.rank, r.name, r.population, r.score * 10_000, r.sites_in_reach)
+                    for r in run.rows[:GAP_ROWS]
+                ],
+                message=run.message,
+            )
+        )
+    return summaries
+
+
 def build(quarter: Quarter) -> PartnershipReport:
     """Gather the quarter's report from the modules that own each figure."""
     return PartnershipReport(
@@ -74,6 +125,8 @@ def build(quarter: Quarter) -> PartnershipReport:
         loop_closure=metrics.loop_closure(start=quarter.start, end=quarter.end, scope=DEIDENTIFIED),
         outcomes=outcomes_report.build(quarter=quarter),
         alarms=alarm_counts(quarter),
+        # Where services are is today's directory, not the quarter's: it has no history.
+        gaps=gap_summaries(quarter.end),
         stories=list(
             ReportStory.objects.filter(quarter=quarter.label).select_related("organization")
         ),

@@ -214,3 +214,30 @@ def test_the_report_shows_whether_people_are_better_off(
     assert "Is anyone better off?" in html
     assert "PHQ-9" in html
     assert "−10" in html or "-10" in html
+
+
+@pytest.mark.django_db
+def test_the_report_lists_the_least_served_tracts_of_the_chosen_categories(
+    client, coalition_admin, settings, december
+) -> None:
+    from commonweal.directory.models import TaxonomyTerm
+    from commonweal.insights import gap_report
+    from commonweal.insights.gap_query import GapQuery
+    from commonweal.insights.tests.test_gaps_command import _service
+
+    food = TaxonomyTerm.objects.create(code="1102", name="Food")
+    _service(food, at=(25.7743, -80.1937))  # downtown Miami
+    TaxonomyTerm.objects.create(code="1103", name="Housing")  # no services
+    settings.COMMONWEAL_REPORT_GAP_CATEGORIES = ["1102", "1103", "no-such-code"]
+    summaries = report.gap_summaries(dt.date(2026, 9, 30))
+    assert [g.code for g in summaries] == ["1102", "1103"]  # an unknown code is left out
+    expected = gap_report.run(GapQuery(category="1102"), today=dt.date(2026, 9, 30))
+    assert [r.name for r in summaries[0].rows] == [r.name for r in expected.rows[:5]]
+    assert summaries[0].rows[0].per_10k == pytest.approx(expected.rows[0].score * 10_000)
+    assert 0 < summaries[0].percent_without_site < 100
+    assert summaries[1].rows == [] and summaries[1].message  # said, never a row of zeros
+    client.force_login(coalition_admin)
+    html = client.get(URL).content.decode()
+    assert "Where services are hardest to reach" in html
+    assert expected.rows[0].name in html
+    assert "No services of this category have a place on the map" in html
