@@ -97,7 +97,7 @@ def search(request: HttpRequest) -> HttpResponse:
                     response = _run_search(results_page.at_page(search_request, last))
                 results = results_page.build(response)
                 crisis = response.crisis
-                search_log.record(response, channel="page")
+                search_log.record(response, channel="page", headers=request.headers)
         else:
             crisis = _crisis_of(request.GET.get("q", ""))
     htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(

@@ -9,20 +9,27 @@ hold a name or a crisis disclosure), the time of day, a user, a session or an ad
 
 The write is one INSERT, and it can never break a search: any error is logged (without
 data) and swallowed. A search counts once, on its first page: later pages are the same
-search. `purge` removes rows older than KEEP_DAYS (called by the daily retention job).
+search, and a search-as-you-type step of the page is not one (`settled`). `purge`
+removes rows older than KEEP_DAYS (called by the daily retention job).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import math
 import uuid
+from collections.abc import Mapping
 from functools import cache
+from urllib.parse import urlsplit
 
 import numpy as np
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
 from django.db.models import Count
+from django.http import QueryDict
 from django.utils import timezone
 
 from commonweal.directory.search.types import SearchRequest, SearchResponse
@@ -37,6 +44,7 @@ KEEP_DAYS = 5 * 366
 # file's country: no area rather than a wrong one.
 NEAREST_ZIP_KM = 25.0
 CHANNELS = ("page", "api")
+REPEAT_SECONDS = 3
 
 
 def filters_used(request: SearchRequest) -> list[str]:
@@ -149,9 +157,56 @@ def event_for(response: SearchResponse, *, channel: str, now: dt.datetime) -> Se
     )
 
 
-def record(response: SearchResponse, *, channel: str) -> None:
-    """Log one search. Never raises: a search must not fail because its log could not."""
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def is_typing(headers: Mapping[str, str], q: str) -> bool:
+    """Whether an htmx request of the search page is a search-as-you-type step: its words
+    differ from those of the page it updates (`HX-Current-URL`). The page searches after
+    each pause in typing, so "f", "fo", "foo" would each count — mostly with no result —
+    before "food" (see `settled` for when such a search does count)."""
+    if not headers.get("HX-Request") or headers.get("HX-History-Restore-Request"):
+        return False
+    current = urlsplit(headers.get("HX-Current-URL", ""))
+    return _words(QueryDict(current.query).get("q", "")) != _words(q)
+
+
+def _first_time(kind: str, request: SearchRequest) -> bool:
+    """Whether this search is new to this process's cache under `kind` (for REPEAT_SECONDS).
+
+    Only a one-way hash of the search is held, in memory, for seconds; nothing about who
+    searched. Two people making the very same search in the same seconds may count once:
+    rare, and an undercount, never an invented search."""
+    digest = hashlib.sha256(repr(dataclasses.replace(request, page=1)).encode()).hexdigest()
+    return bool(django_cache.add(f"search_log:{kind}:{digest}", 1, timeout=REPEAT_SECONDS))
+
+
+def settled(headers: Mapping[str, str], request: SearchRequest) -> bool:
+    """Whether a search-page request is a search to count, and the first to count it.
+
+    Without JavaScript every search is. With it (htmx), the page searches after each pause
+    in typing, and Enter sends two requests ("change" and "submit"). A request whose words
+    differ from the page's (`is_typing`) counts only when the same request comes twice in
+    a moment — Enter, typed before the page caught up; a request with the page's words
+    (Enter or leaving the box after the page caught up, a filter changed) counts once."""
+    if not headers.get("HX-Request") or headers.get("HX-History-Restore-Request"):
+        return True
+    if is_typing(headers, request.q) and _first_time("seen", request):
+        return False
+    return _first_time("logged", request)
+
+
+def record(
+    response: SearchResponse, *, channel: str, headers: Mapping[str, str] | None = None
+) -> None:
+    """Log one search. Never raises: a search must not fail because its log could not.
+
+    `headers`: the search page's request headers, so that search-as-you-type steps and
+    the repeats of a settled search are not counted (`settled`)."""
     if response.request.page != 1:
+        return
+    if headers is not None and not settled(headers, response.request):
         return
     try:
         event = event_for(response, channel=channel, now=timezone.now())

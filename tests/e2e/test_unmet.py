@@ -75,3 +75,31 @@ def test_the_page_is_axe_clean_at_320_px(axe, browser, site, monkeypatch) -> Non
         assert_accessible(page, axe)
     finally:
         context.close()
+
+
+def test_a_search_typed_with_pauses_is_logged_once(browser, site, small_directory) -> None:
+    from commonweal.insights.models import SearchEvent
+
+    context = browser.new_context(base_url=site)
+    try:
+        page = context.new_page()
+        page.goto("/search/")
+        box = page.get_by_label("What do you need?")
+        # A slow typist: the page searches after each pause (600 ms), "pan", "pant", …
+        for part in ("pan", "t", "ry"):
+            with page.expect_response(lambda r: "/search/" in r.url):
+                box.press_sequentially(part)
+        with page.expect_response(lambda r: "/search/" in r.url):
+            box.press("Enter")
+        page.wait_for_timeout(800)
+        events = list(SearchEvent.objects.values_list("results", flat=True))
+        assert len(events) == 1, events
+        assert events[0] >= 1  # "pantry", not "pan"
+        # A quick typist presses Enter before the page searched as they typed.
+        box.fill("")
+        box.press_sequentially("clinic", delay=20)
+        box.press("Enter")
+        page.wait_for_timeout(2000)
+        assert SearchEvent.objects.count() == 2
+    finally:
+        context.close()

@@ -166,3 +166,40 @@ def test_it_gives_early_warning_weekly_crisis_searches_per_area() -> None:
     }
     both = search_log.weekly_crisis_searches(monday, end, levels=("emergency", "topic"))
     assert both[(monday, "33010")] == 1
+
+
+def test_it_does_not_count_the_steps_of_search_as_you_type(client, directory) -> None:
+    url = reverse("directory:search")
+    live = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=fo"}
+    client.get(url, {"q": "foo"}, **live)  # still typing: the page showed "fo"
+    assert not SearchEvent.objects.exists()
+    settled = {**live, "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=food+pantry"}
+    client.get(url, {"q": "food pantry"}, **settled)  # Enter, or the box lost focus
+    client.get(url, {"q": "food pantry"}, **settled)  # Enter sends "change" and "submit"
+    client.get(url, {"q": "food pantry", "free": "on"}, **settled)  # a filter changed
+    client.get(url, {"q": "dentist"})  # without JavaScript: every search is a search
+    assert SearchEvent.objects.count() == 3
+
+
+def test_it_tells_a_typing_step_from_a_settled_search() -> None:
+    def headers(current: str) -> dict[str, str]:
+        return {"HX-Request": "true", "HX-Current-URL": current}
+
+    assert search_log.is_typing(headers("https://x/search/?q=fo"), "foo")
+    assert search_log.is_typing(headers("https://x/search/"), "f")
+    assert not search_log.is_typing(headers("https://x/search/?q=Food++pantry"), "food pantry")
+    assert not search_log.is_typing({}, "food")
+    restore = {**headers("https://x/search/?q=fo"), "HX-History-Restore-Request": "true"}
+    assert not search_log.is_typing(restore, "food")
+
+
+def test_enter_pressed_before_the_page_caught_up_counts_once(client, directory) -> None:
+    url = reverse("directory:search")
+    # The page still shows "fo"; Enter sends "change" and "submit" with the new words.
+    typed = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=fo"}
+    for _ in range(2):
+        client.get(url, {"q": "shelter tonight"}, **typed)
+    # The page then searches once more as the typing pause ends, now showing the words.
+    caught_up = {**typed, "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=shelter+tonight"}
+    client.get(url, {"q": "shelter tonight"}, **caught_up)
+    assert SearchEvent.objects.count() == 1
