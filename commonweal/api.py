@@ -13,6 +13,7 @@ from commonweal.insights.gap_api import router as gaps_router
 from commonweal.insights.outcome_api import router as outcomes_router
 from commonweal.insights.unmet_api import router as unmet_router
 from commonweal.partnerships.api import router as partnership_router
+from commonweal.programs.api import router as programs_router
 from commonweal.referrals.api import router as referrals_router
 from commonweal.referrals.care_plan_api import router as care_plan_router
 from commonweal.screening.api import router as screening_router
@@ -88,5 +89,6 @@ api_v1.add_router("/insights/outcomes/", outcomes_router)
 api_v1.add_router("/referrals", referrals_router)
 api_v1.add_router("/referrals/people", care_plan_router)
 api_v1.add_router("/partnership/", partnership_router)
+api_v1.add_router("/programs/", programs_router)
 
 api_hsda = build_hsda_api()

@@ -478,3 +478,45 @@ def can_edit_task(user: Any, task: Any) -> bool:
             organization_id=task.owner.organization_id, role=Role.PARTNER_STAFF
         ).exists()
     )
+
+
+# --- programmes and events ------------------------------------------------------------------
+# The calendar, programme pages, feeds and registration are public. A programme is managed
+# (sessions, cancellations, attendance) like its organisation's listings. Registrants' names
+# and contacts are person data: the organising organisation's partner staff see them (and
+# superusers, audit-logged); coalition admins manage every programme but see no registrant.
+
+
+def can_manage_programme(user: Any, organization: Organization) -> bool:
+    """An organisation's programmes: its partner staff, coalition admins and superusers."""
+    return can_edit_organization(user, organization)
+
+
+def programme_organizations(user: Any) -> QuerySet[Organization]:
+    """The organisations whose programmes this user may manage."""
+    if not _signed_in(user):
+        return Organization.objects.none()
+    if can_edit_any_listing(user):
+        return Organization.objects.order_by("name")
+    return (
+        Organization.objects.filter(memberships__user=user, memberships__role=Role.PARTNER_STAFF)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def can_manage_some_programme(user: Any) -> bool:
+    """Whether to open the programme manager at all."""
+    return can_edit_any_listing(user) or programme_organizations(user).exists()
+
+
+def can_see_registrants(user: Any, organization: Organization) -> bool:
+    """Names and contacts of a programme's registrants, and the check-in list."""
+    if not _signed_in(user):
+        return False
+    return (
+        bool(user.is_superuser)
+        or user.memberships.filter(
+            organization_id=organization.pk, role=Role.PARTNER_STAFF
+        ).exists()
+    )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "commonweal.screening",
     "commonweal.insights",
     "commonweal.partnerships",
+    "commonweal.programs",
     "commonweal.web",
 ]
 

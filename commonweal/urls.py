@@ -18,6 +18,8 @@ urlpatterns = [
     path("insights/outcomes/", include("commonweal.insights.outcome_urls")),
     path("insights/alerts/", include("commonweal.insights.alert_urls")),
     path("partnership/", include("commonweal.partnerships.urls")),
+    path("programs/", include("commonweal.programs.urls")),
+    path("events/", include("commonweal.programs.event_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),

@@ -1,10 +1,124 @@
 """Access-matrix rows for the programmes, events and training pages and API operations.
 
-Merged into access_matrix.PAGES and OPERATIONS (see the end of access_matrix.py)."""
+Merged into access_matrix.PAGES and OPERATIONS (see the end of access_matrix.py).
+
+The rule (commonweal/policy.py, "programmes and events"; docs/programs.md): the calendar,
+programme pages and their API reads are public. A programme of `home` is managed like
+`home`'s listings: its partner staff, coalition admins and superusers (LISTING); the
+manager's own list is open to anyone who manages some organisation's programmes (partner
+staff of any organisation, coalition admins, superusers). Programmes are public, so a
+refusal says so (403).
+"""
 
 from __future__ import annotations
 
-from commonweal.web.tests.access_matrix import Operation, Page
+from typing import Any
 
-PAGES: dict[str, Page] = {}
-OPERATIONS: dict[str, Operation] = {}
+from commonweal.web.tests.access_matrix import (
+    LISTING,
+    PUBLIC,
+    SIGNED_POST,
+    Operation,
+    Page,
+    row,
+)
+from commonweal.web.tests.matrix_cast import Cast
+
+#                      anon   res  nav  staff out  admin anal super recv
+MANAGER = row("        login  403  403  ok    ok   ok    403  ok    ok")
+API_PUBLIC = row("     ok     ok   ok   ok    ok   ok    ok   ok    ok")
+API_MANAGE = row("     401    403  403  ok    403  ok    403  ok    403")
+API_MANAGER = row("    401    403  403  ok    403  ok    403  ok    403")
+
+FIRST = "2030-01-08"
+
+
+def _programme(cast: Cast) -> Any:
+    """A published weekly programme of `home` (made once per cast)."""
+    import datetime as dt
+
+    from commonweal.programs.models import Programme, Session
+
+    programme, created = Programme.objects.get_or_create(
+        organization=cast.world.home,
+        name="Matrix support group",
+        defaults={"kind": "support_group", "starts_on": dt.date(2030, 1, 1)},
+    )
+    if created:
+        Session.objects.create(
+            programme=programme,
+            starts_on=dt.date.fromisoformat(FIRST),
+            start_time=dt.time(18, 0),
+            rule="FREQ=WEEKLY;COUNT=4",
+        )
+    return programme
+
+
+def _programme_id(cast: Cast) -> dict[str, Any]:
+    return {"programme_id": _programme(cast).pk}
+
+
+def _session_id(cast: Cast) -> dict[str, Any]:
+    return {"session_id": _programme(cast).sessions.get().pk}
+
+
+def _programme_form(cast: Cast) -> dict[str, Any]:
+    return {
+        "organization": str(cast.world.home.pk),
+        "name": "Cooking together",
+        "kind": "cooking_class",
+        "starts_on": "2030-01-01",
+        "time_zone": "America/New_York",
+        "languages": "en, es",
+        "is_free": "on",
+        "published": "on",
+    }
+
+
+def _session_form(cast: Cast) -> dict[str, Any]:
+    return {"starts_on": "2030-01-15", "start_time": "10:00", "duration_minutes": "60"}
+
+
+def _occurrence(cast: Cast) -> dict[str, Any]:
+    return {"occurrence": f"{FIRST}T18:00:00"}
+
+
+PAGES: dict[str, Page] = {
+    "events:calendar": Page(PUBLIC),
+    "events:programme_detail": Page(PUBLIC, params=_programme_id),
+    # The manager's list (and the new-programme form) for whoever manages some programme;
+    # staff of another organisation meet their own organisations only (the form's choice
+    # of organisation refuses `home`, and re-shows the form with that error).
+    "programs:manage_list": Page(MANAGER),
+    "programs:programme_create": Page(MANAGER, MANAGER, form=_programme_form),
+    "programs:programme_manage": Page(LISTING, params=_programme_id),
+    "programs:programme_edit": Page(
+        LISTING, LISTING, params=_programme_id, form=lambda c: {**_programme_form(c)}
+    ),
+    "programs:session_create": Page(LISTING, LISTING, params=_programme_id, form=_session_form),
+    "programs:session_edit": Page(LISTING, LISTING, params=_session_id, form=_session_form),
+    "programs:occurrence_cancel": Page(SIGNED_POST, LISTING, params=_session_id, form=_occurrence),
+    "programs:occurrence_restore": Page(SIGNED_POST, LISTING, params=_session_id, form=_occurrence),
+}
+
+P = "commonweal_programs_api_"
+OPERATIONS: dict[str, Operation] = {
+    f"{P}list_programmes": Operation(API_PUBLIC),
+    f"{P}read_programme": Operation(API_PUBLIC, params=_programme_id),
+    f"{P}list_events": Operation(API_PUBLIC),
+    f"{P}create_programme": Operation(
+        API_MANAGER,
+        body=lambda c: {
+            "organization_id": str(c.world.home.pk),
+            "name": "Cooking together",
+            "kind": "cooking_class",
+            "starts_on": "2030-01-01",
+        },
+    ),
+    f"{P}add_session": Operation(
+        API_MANAGE,
+        params=_programme_id,
+        body=lambda c: {"starts_on": "2030-01-15", "start_time": "10:00"},
+    ),
+    f"{P}cancel_occurrence": Operation(API_MANAGE, params=_session_id, body=_occurrence),
+}

@@ -1,0 +1,119 @@
+"""/api/v1/programs/: public reads, managed writes, named errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from commonweal.programs import recurrence
+from commonweal.programs.models import Programme, Session
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/programs"
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _post(client: Client, path: str, body) -> object:
+    return client.post(API + path, json.dumps(body), content_type="application/json")
+
+
+def test_it_lists_and_reads_published_programmes_without_a_token(weekly) -> None:
+    listed = _client().get(f"{API}/programmes").json()
+    assert [p["name"] for p in listed] == ["Tuesday support group"]
+    detail = _client().get(f"{API}/programmes/{weekly.programme.pk}").json()
+    assert detail["sessions"][0]["rule"] == "FREQ=WEEKLY;COUNT=10"
+
+
+def test_it_creates_a_programme_for_the_callers_organisation(partner_staff, organization) -> None:
+    response = _post(
+        _client(partner_staff),
+        "/programmes",
+        {
+            "organization_id": str(organization.pk),
+            "name": "Cooking",
+            "kind": "cooking_class",
+            "starts_on": "2026-03-01",
+            "is_free": False,
+            "fee": "$5",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["is_free"] is False
+    assert Programme.objects.get().fee == "$5"
+
+
+def test_it_refuses_a_programme_of_another_organisation(other_org_staff, organization) -> None:
+    response = _post(
+        _client(other_org_staff),
+        "/programmes",
+        {"organization_id": str(organization.pk), "name": "X", "kind": "other"},
+    )
+    assert response.status_code == 403
+    assert not Programme.objects.exists()
+
+
+def test_it_names_a_never_ending_rule_and_saves_nothing(programme, partner_staff) -> None:
+    response = _post(
+        _client(partner_staff),
+        f"/programmes/{programme.pk}/sessions",
+        {"starts_on": "2026-03-03", "start_time": "18:00", "rule": "FREQ=DAILY"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"rule": [recurrence.UNBOUNDED]}
+    assert not Session.objects.exists()
+
+
+def test_it_names_a_session_before_the_programme(programme, partner_staff) -> None:
+    response = _post(
+        _client(partner_staff),
+        f"/programmes/{programme.pk}/sessions",
+        {"starts_on": "2026-01-01", "start_time": "18:00", "bogus": 1},
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"bogus"}
+    response = _post(
+        _client(partner_staff),
+        f"/programmes/{programme.pk}/sessions",
+        {"starts_on": "2026-01-01", "start_time": "18:00"},
+    )
+    assert set(response.json()["errors"]) == {"starts_on"}
+
+
+def test_it_refuses_adding_a_session_to_another_organisations_programme(
+    programme, other_org_staff
+) -> None:
+    response = _post(
+        _client(other_org_staff),
+        f"/programmes/{programme.pk}/sessions",
+        {"starts_on": "2026-03-03", "start_time": "18:00"},
+    )
+    assert response.status_code == 403
+    assert _client().post(f"{API}/programmes/{programme.pk}/sessions").status_code == 401
+
+
+def test_it_cancels_one_meeting(weekly, partner_staff) -> None:
+    response = _post(
+        _client(partner_staff),
+        f"/sessions/{weekly.pk}/cancellations",
+        {"occurrence": "2026-03-17T18:00:00", "reason": "Holiday"},
+    )
+    assert response.status_code == 201
+    assert response.json()["cancelled"] is True
+    assert response.json()["start"] == "2026-03-17T18:00:00-04:00"
+
+
+def test_the_events_feed_bounds_its_window(weekly) -> None:
+    assert _client().get(f"{API}/events", {"days": 400}).status_code == 400
+    found = _client().get(f"{API}/events", {"start": "2026-03-01", "days": 14}).json()
+    assert [e["start"] for e in found] == [
+        "2026-03-03T18:00:00-05:00",
+        "2026-03-10T18:00:00-04:00",  # after the change to daylight time, still 6 pm
+    ]
