@@ -17,6 +17,8 @@ from commonweal.partnerships.models import (
     NeedEvidence,
     Partner,
     PartnerContact,
+    PlanTask,
+    Strategy,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -139,3 +141,46 @@ class ComputeForm(forms.Form):
 
     def clean_quarter(self) -> Quarter:
         return self.quarters[self.cleaned_data["quarter"]]
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = ["title", "description", "goal"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TaskForm(forms.ModelForm):
+    """Every field of a task: coalition admins."""
+
+    class Meta:
+        model = PlanTask
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "responsible",
+            "start_date",
+            "due_date",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "due_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Partner.objects.active().with_organization()
+
+
+class ProgressForm(forms.ModelForm):
+    """What the owning partner's staff keep current (plan.PROGRESS_FIELDS)."""
+
+    class Meta:
+        model = PlanTask
+        fields = ["responsible", "due_date", "status", "notes"]
+        widgets = {"due_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}

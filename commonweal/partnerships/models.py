@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -359,3 +360,96 @@ class IndicatorValue(models.Model):
             errors["value"] = problem
         if errors:
             raise ValidationError(errors)
+
+
+# --- the action plan ------------------------------------------------------------------------
+
+
+class Strategy(models.Model):
+    """A line of work the partnership agreed on, towards a goal, broken into tasks."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("strategy"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="strategies",
+        verbose_name=_("goal it serves"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "strategies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+CLOSED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> TaskQuerySet:
+        return self.exclude(status__in=CLOSED_TASK_STATUSES)
+
+    def overdue(self, today: Any) -> TaskQuerySet:
+        """Open tasks whose due date has passed (a task due today is not yet overdue)."""
+        return self.open().filter(due_date__lt=today)
+
+    def with_related(self) -> TaskQuerySet:
+        return self.select_related("strategy", "owner__organization").order_by("due_date", "title")
+
+
+class PlanTask(models.Model):
+    """One task of the action plan: owned by a partner, with a responsible person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("owning partner"),
+    )
+    responsible = models.CharField(
+        _("responsible person"), max_length=200, help_text=_("Who at the partner does it.")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    notes = models.TextField(_("progress notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError(
+                {"due_date": _("The due date must be on or after the start date.")}
+            )
+
+    def is_overdue(self, today: Any) -> bool:
+        return self.status not in CLOSED_TASK_STATUSES and self.due_date < today

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.partnerships import goal_views, views
+from commonweal.partnerships import goal_views, plan_views, views
 
 app_name = "partnerships"
 
@@ -55,4 +55,21 @@ urlpatterns += [
         goal_views.value_remove,
         name="value_remove",
     ),
+]
+
+urlpatterns += [
+    path("plan/", plan_views.plan_index, name="plan"),
+    path("plan/strategies/new/", plan_views.strategy_create, name="strategy_create"),
+    path(
+        "plan/strategies/<uuid:strategy_id>/edit/",
+        plan_views.strategy_edit,
+        name="strategy_edit",
+    ),
+    path(
+        "plan/strategies/<uuid:strategy_id>/tasks/new/",
+        plan_views.task_create,
+        name="task_create",
+    ),
+    path("plan/tasks/<uuid:task_id>/edit/", plan_views.task_edit, name="task_edit"),
+    path("partners/<uuid:partner_id>/roles/", plan_views.partner_roles, name="partner_roles"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from commonweal import policy
 from commonweal.partnerships import agreements, partners
 from commonweal.partnerships.forms import ContactForm, PartnerCreateForm, PartnerForm
-from commonweal.partnerships.models import Partner, PartnerContact
+from commonweal.partnerships.models import Partner, PartnerContact, PlanTask
 
 
 def _require_workspace(request: HttpRequest) -> None:
@@ -59,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
             request,
             partner_count=members.count(),
             warnings=agreements.warnings(members, today=today, horizon=horizon),
+            overdue_tasks=PlanTask.objects.overdue(today).count(),
             horizon=horizon,
         ),
     )

@@ -28,6 +28,8 @@ def workspace(site) -> dict[str, Any]:
         NeedEvidence,
         Partner,
         PartnerContact,
+        PlanTask,
+        Strategy,
     )
 
     food = Organization.objects.create(name="Northside Food Bank", description="Food.")
@@ -78,9 +80,26 @@ def workspace(site) -> dict[str, Any]:
     Indicator.objects.create(
         goal=goal, kind="population", name="Households short of food", unit="percent"
     )
+    strategy = Strategy.objects.create(title="Weekend food", goal=goal)
+    task = PlanTask.objects.create(
+        strategy=strategy,
+        title="Open a Saturday pantry",
+        owner=pantry,
+        responsible="Lena Ortiz",
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+    )
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
-    return {"pantry": pantry, "goal": goal, "indicator": indicator, "need": need}
+    staff = User.objects.create_user(username="pat.partner", password=PASSWORD)
+    Membership.objects.create(user=staff, organization=food, role="partner_staff")
+    return {
+        "pantry": pantry,
+        "goal": goal,
+        "indicator": indicator,
+        "need": need,
+        "strategy": strategy,
+        "task": task,
+    }
 
 
 def _fits(page: Any, width: int = 320) -> None:
@@ -107,6 +126,11 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         f"/partnership/goals/{workspace['goal'].pk}/indicators/new/",
         workspace["indicator"].get_absolute_url(),
         f"/partnership/indicators/{workspace['indicator'].pk}/values/new/",
+        "/partnership/plan/",
+        "/partnership/plan/strategies/new/",
+        f"/partnership/plan/strategies/{workspace['strategy'].pk}/tasks/new/",
+        f"/partnership/plan/tasks/{workspace['task'].pk}/edit/",
+        f"/partnership/partners/{pantry.pk}/roles/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -195,5 +219,31 @@ def test_the_trend_has_its_numbers_in_a_table_and_works_without_javascript(
             page.get_by_role("button", name="Save").click()
         assert "58%" in page.get_by_role("table").inner_text()
         assert "better than the baseline" in page.get_by_role("main").inner_text()
+    finally:
+        context.close()
+
+
+def test_partner_staff_close_their_overdue_task_without_javascript(
+    browser, site, workspace
+) -> None:
+    context = browser.new_context(
+        base_url=site, viewport={"width": 320, "height": 640}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "pat.partner")
+        page.goto("/partnership/")
+        page.get_by_role("link", name="1 task is overdue.").click()
+        overdue = page.get_by_role("table", name="Overdue tasks: open, and past their due date")
+        assert "Open a Saturday pantry" in overdue.inner_text()
+        assert "(overdue)" in overdue.inner_text()
+        _fits(page)
+        overdue.get_by_role("link", name="Update Open a Saturday pantry").click()
+        assert page.get_by_label("Task").count() == 0  # progress only: no title, no owner
+        page.get_by_label("Status").select_option(label="Done")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "No task is overdue." in page.get_by_role("main").inner_text()
+        _fits(page)
     finally:
         context.close()

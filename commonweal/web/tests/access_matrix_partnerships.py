@@ -17,6 +17,9 @@ from commonweal.web.tests.access_matrix import SIGNED_POST, Operation, Page, row
 from commonweal.web.tests.matrix_cast import Cast
 
 #                    anon   res  nav  staff out  admin anal super recv
+# A task of `home`: its partner staff keep it current, with the workspace's managers.
+TASK = row("         login  403  403  ok    403  ok    403  ok    403")
+API_TASK = row("     401    403  403  ok    403  ok    403  ok    403")
 WORKSPACE = row("    login  403  ok   ok    403  ok    ok   ok    ok")
 MANAGE = row("       login  403  403  403   403  ok    403  ok    403")
 API_WORKSPACE = row("401    403  ok   ok    403  ok    ok   ok    ok")
@@ -105,6 +108,40 @@ def _value_form(cast: Cast) -> dict[str, Any]:
     return {"period_start": "2025-04-01", "period_end": "2025-06-30", "value": "14"}
 
 
+def _plan(cast: Cast) -> Any:
+    """A strategy with a task owned by `home` (made once per cast)."""
+    import datetime as dt
+
+    from commonweal.partnerships.models import PlanTask, Strategy
+
+    home = _partners(cast)
+    strategy, _ = Strategy.objects.get_or_create(title="Weekend food")
+    task, _ = PlanTask.objects.get_or_create(
+        strategy=strategy,
+        title="Open a Saturday pantry",
+        defaults={"owner": home, "responsible": "Lena", "due_date": dt.date(2020, 1, 1)},
+    )
+    return strategy, task
+
+
+def _strategy(cast: Cast) -> dict[str, Any]:
+    return {"strategy_id": _plan(cast)[0].pk}
+
+
+def _task(cast: Cast) -> dict[str, Any]:
+    return {"task_id": _plan(cast)[1].pk}
+
+
+def _task_form(cast: Cast) -> dict[str, Any]:
+    return {
+        "title": "Recruit drivers",
+        "owner": str(_partners(cast).pk),
+        "responsible": "Ben",
+        "due_date": "2030-01-31",
+        "status": "not_started",
+    }
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -180,6 +217,19 @@ PAGES: dict[str, Page] = {
         SIGNED_POST, MANAGE, params=_indicator, form=lambda c: {"quarter": "2025-Q1"}
     ),
     "partnerships:value_remove": Page(SIGNED_POST, MANAGE, params=_value),
+    # The action plan: read by the workspace; tasks kept current by their owner's staff.
+    "partnerships:plan": Page(WORKSPACE, params=lambda c: _task(c) and {}),
+    "partnerships:strategy_create": Page(
+        MANAGE, MANAGE, params=_workspace, form=lambda c: {"title": "Rides"}
+    ),
+    "partnerships:strategy_edit": Page(
+        MANAGE, MANAGE, params=_strategy, form=lambda c: {"title": "Weekend food"}
+    ),
+    "partnerships:task_create": Page(MANAGE, MANAGE, params=_strategy, form=_task_form),
+    "partnerships:task_edit": Page(
+        TASK, TASK, params=_task, form=lambda c: {**_task_form(c), "status": "in_progress"}
+    ),
+    "partnerships:partner_roles": Page(WORKSPACE, params=lambda c: _task(c) and _partner(c)),
 }
 
 P = "commonweal_partnerships_api_"
@@ -194,7 +244,24 @@ OPERATIONS: dict[str, Operation] = {
     f"{P}update_partner": Operation(API_MANAGE, params=_partner, body=lambda c: {"notes": "x"}),
 }
 G = "commonweal_partnerships_goal_api_"
+L = "commonweal_partnerships_plan_api_"
 OPERATIONS |= {
+    f"{L}list_strategies": Operation(API_WORKSPACE, params=lambda c: _task(c) and {}),
+    f"{L}create_strategy": Operation(
+        API_MANAGE, params=_workspace, body=lambda c: {"title": "Rides"}
+    ),
+    f"{L}create_task": Operation(
+        API_MANAGE,
+        params=_strategy,
+        body=lambda c: {
+            "title": "Recruit drivers",
+            "owner_id": str(_partners(c).pk),
+            "responsible": "Ben",
+            "due_date": "2030-01-31",
+        },
+    ),
+    f"{L}list_tasks": Operation(API_WORKSPACE, params=lambda c: _task(c) and {}),
+    f"{L}update_task": Operation(API_TASK, params=_task, body=lambda c: {"status": "done"}),
     f"{G}list_measures": Operation(API_WORKSPACE, params=_workspace),
     f"{G}list_needs": Operation(API_WORKSPACE, params=lambda c: _need(c) and {}),
     f"{G}create_need": Operation(API_MANAGE, params=_workspace, body=lambda c: {"title": "Jobs"}),
