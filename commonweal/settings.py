@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "commonweal.insights",
     "commonweal.partnerships",
     "commonweal.programs",
+    "commonweal.programs",
     "commonweal.web",
 ]
 

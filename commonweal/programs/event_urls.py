@@ -13,4 +13,20 @@ urlpatterns = [
         event_views.programme_detail,
         name="programme_detail",
     ),
+    path("feed.ics", event_views.partnership_feed, name="partnership_feed"),
+    path(
+        "organizations/<uuid:organization_id>/feed.ics",
+        event_views.organization_feed,
+        name="organization_feed",
+    ),
+    path(
+        "programmes/<uuid:programme_id>/feed.ics",
+        event_views.programme_feed,
+        name="programme_feed",
+    ),
+    path(
+        "sessions/<uuid:session_id>/<str:occurrence>.ics",
+        event_views.session_ics,
+        name="session_ics",
+    ),
 ]

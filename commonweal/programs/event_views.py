@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from commonweal import policy
-from commonweal.programs import calendar
+from commonweal.directory.models import Organization
+from commonweal.programs import calendar, feeds
 from commonweal.programs.forms import CalendarForm
-from commonweal.programs.models import Programme
+from commonweal.programs.models import Programme, Session
 
 
 def public_programme(request: HttpRequest, programme_id: Any) -> Programme:
@@ -87,6 +90,54 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "weekdays": [date_format(MONDAY + dt.timedelta(days=i), "D") for i in range(7)],
             "query": query.urlencode(),
             "today": today,
+            "manages": policy.can_manage_some_programme(request.user),
         },
         status=200 if valid else 400,
     )
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def partnership_feed(request: HttpRequest) -> HttpResponse:
+    sessions = calendar.sessions_of(Programme.objects.published())
+    name = _("%(site)s events") % {"site": settings.SITE_NAME}
+    return _ics(feeds.feed(sessions, name=name, base_url=_base(request)), "events.ics")
+
+
+def organization_feed(request: HttpRequest, organization_id: Any) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=organization_id)
+    sessions = calendar.sessions_of(Programme.objects.published().filter(organization=organization))
+    body = feeds.feed(sessions, name=organization.name, base_url=_base(request))
+    return _ics(body, "events.ics")
+
+
+def programme_feed(request: HttpRequest, programme_id: Any) -> HttpResponse:
+    programme = public_programme(request, programme_id)
+    sessions = calendar.sessions_of(Programme.objects.filter(pk=programme.pk))
+    body = feeds.feed(sessions, name=programme.name, base_url=_base(request))
+    return _ics(body, "programme.ics")
+
+
+def session_ics(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResponse:
+    """One meeting as a file: `occurrence` is its local start, 20260310T180000."""
+    session = get_object_or_404(
+        Session.objects.select_related("programme__organization", "location"), pk=session_id
+    )
+    public_programme(request, session.programme_id)
+    try:
+        key = dt.datetime.strptime(occurrence, "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise Http404 from None
+    found = next((o for o in session.occurrences() if o.key == key), None)
+    if found is None:
+        raise Http404
+    body = feeds.one_meeting(session, found, base_url=_base(request))
+    return _ics(body, f"session-{occurrence}.ics")

@@ -161,3 +161,14 @@ def expand(
             break
         found.append(Occurrence(key=wall, start=start, end=end, cancelled=wall in dropped))
     return found
+
+
+def rule_for_ical(text: str, *, time_zone: str) -> str:
+    """The rule as an iCalendar feed must carry it: with DTSTART in a zone, RFC 5545 3.3.10
+    wants UNTIL in UTC, so a local or date UNTIL is converted."""
+    tz = zone(time_zone)
+    parts = _parts(normalize_rule(text))
+    if "UNTIL" in parts:
+        wall = dt.datetime.strptime(_local_until(parts["UNTIL"], tz), "%Y%m%dT%H%M%S")
+        parts["UNTIL"] = localize(wall, tz).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return ";".join(f"{name}={value}" for name, value in parts.items())

@@ -86,6 +86,14 @@ def _occurrence(cast: Cast) -> dict[str, Any]:
 PAGES: dict[str, Page] = {
     "events:calendar": Page(PUBLIC),
     "events:programme_detail": Page(PUBLIC, params=_programme_id),
+    # The iCalendar feeds (the partnership's, a partner's, a programme's) and one meeting.
+    "events:partnership_feed": Page(PUBLIC),
+    "events:organization_feed": Page(PUBLIC, params=lambda c: {"organization_id": c.world.home.pk}),
+    "events:programme_feed": Page(PUBLIC, params=_programme_id),
+    "events:session_ics": Page(
+        PUBLIC,
+        params=lambda c: {**_session_id(c), "occurrence": FIRST.replace("-", "") + "T180000"},
+    ),
     # The manager's list (and the new-programme form) for whoever manages some programme;
     # staff of another organisation meet their own organisations only (the form's choice
     # of organisation refuses `home`, and re-shows the form with that error).
