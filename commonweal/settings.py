@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "commonweal.insights",
     "commonweal.partnerships",
     "commonweal.programs",
-    "commonweal.programs",
     "commonweal.web",
 ]
 
