@@ -32,7 +32,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from commonweal.insights import deidentify, periods
-from commonweal.insights.deidentify import Cell, Suppressed
+from commonweal.insights.deidentify import Cell, Position, Suppressed
 from commonweal.insights.models import ReferralTally, SearchEvent
 from commonweal.policy import MetricsScope
 from commonweal.referrals import metrics
@@ -163,22 +163,66 @@ def _search_groups(
     return list(groups.values())
 
 
-def _search_table(name: str, kind: str, groups: list[_Group], *, one_row_each: bool) -> Table:
-    shown = _pooled(groups, len(SEARCH_COLUMNS))
-    # A search read as two categories counts under both, so the category columns do not
-    # add up to the searches: their sums are not published. Areas do add up.
-    lines, total = _suppressed_lines(
-        shown, SEARCH_COLUMNS, row_totals=True, column_totals=one_row_each
-    )
-    return Table(
-        name=name,
-        kind=kind,
-        columns=("total", *SEARCH_COLUMNS),
-        lines=tuple(
-            Line(key=g.key, values=dict(line), pooled=g.pooled)
-            for g, line in zip(shown, lines, strict=True)
-        ),
-        total=Line(key="", values=dict(total)) if total is not None else None,
+def _joint_suppression(
+    values: dict[Position, int], equations: list[dict[Position, int]], shape: Position
+) -> dict[Position, Suppressed]:
+    """deidentify.suppress over any set of published sums: cells of 1 to 10 hidden, then
+    more until no hidden figure is fixed by the equations (the same steps, the same
+    exact linear algebra, for two tables that share their totals)."""
+    hidden: dict[Position, Suppressed] = {
+        p: Suppressed.PRIMARY for p, v in values.items() if 0 < v < SMALL_CELL
+    }
+    while True:
+        lonely = deidentify._first_lonely(equations, hidden)
+        if lonely is None:
+            pinned = deidentify._determined(equations, set(hidden))
+            if not pinned:
+                return hidden
+            lonely = pinned[0]
+        extra = deidentify._complement(lonely, equations, values, hidden, shape)
+        if extra is None:
+            return hidden
+        hidden[extra] = Suppressed.COMPLEMENTARY
+
+
+def _search_suppressed(
+    areas: list[_Group], categories: list[_Group], *, partition: bool
+) -> tuple[list[dict[str, Cell]], dict[str, Cell], list[dict[str, Cell]]]:
+    """Both search tables through the de-identification layer together.
+
+    The area rows add up to the published "All" row. When every search has one category
+    (or none), the category rows add up to the same totals, so a cell hidden in one table
+    could be worked out from the other: their equations are then solved as one system.
+    (A search read as two categories counts under both, and the category sums are then
+    more than the searches: no equation ties them.)"""
+    width = len(SEARCH_COLUMNS)  # column `width` is each row's total
+    rows = [*areas, *categories]
+    totals_row = len(rows)
+    values: dict[Position, int] = {}
+    equations: list[dict[Position, int]] = []
+    for i, group in enumerate(rows):
+        for j, n in enumerate([*group.counts, sum(group.counts)]):
+            values[(i, j)] = n
+        equation = {(i, j): 1 for j in range(width)}
+        equation[(i, width)] = -1
+        equations.append(equation)
+    blocks = [range(len(areas))] + ([range(len(areas), len(rows))] if partition else [])
+    for j in range(width + 1):
+        values[(totals_row, j)] = sum(values[(i, j)] for i in range(len(areas)))
+        for block in blocks:
+            equation = {(i, j): 1 for i in block}
+            equation[(totals_row, j)] = -1
+            equations.append(equation)
+    hidden = _joint_suppression(values, equations, (totals_row, width))
+    columns = (*SEARCH_COLUMNS, "total")
+
+    def line(i: int) -> dict[str, Cell]:
+        return {c: hidden.get((i, j), values[(i, j)]) for j, c in enumerate(columns)}
+
+    return (
+        [line(i) for i in range(len(areas))],
+        line(totals_row),
+        [line(i) for i in range(len(areas), len(rows))],
     )
 
 
@@ -190,12 +234,34 @@ def search_tables(start: dt.date, end: dt.date) -> tuple[Table, Table]:
             day__gte=start, day__lte=end
         ).values_list("area", "categories", "results")
     ]
-    by_category = _search_groups(events, lambda _area, codes: list(codes) or ["-"])
-    by_area = _search_groups(events, lambda area, _codes: [area or "-"])
-    return (
-        _search_table("searches_by_category", "category", by_category, one_row_each=False),
-        _search_table("searches_by_area", "area", by_area, one_row_each=True),
+    width = len(SEARCH_COLUMNS)
+    areas = _pooled(_search_groups(events, lambda area, _codes: [area or "-"]), width)
+    categories = _pooled(
+        _search_groups(events, lambda _area, codes: list(dict.fromkeys(codes)) or ["-"]), width
     )
+    partition = all(len(set(codes)) <= 1 for _area, codes, _results in events)
+    area_lines, total, category_lines = _search_suppressed(areas, categories, partition=partition)
+    columns = ("total", *SEARCH_COLUMNS)
+    by_category = Table(
+        name="searches_by_category",
+        kind="category",
+        columns=columns,
+        lines=tuple(
+            Line(key=g.key, values=dict(line), pooled=g.pooled)
+            for g, line in zip(categories, category_lines, strict=True)
+        ),
+    )
+    by_area = Table(
+        name="searches_by_area",
+        kind="area",
+        columns=columns,
+        lines=tuple(
+            Line(key=g.key, values=dict(line), pooled=g.pooled)
+            for g, line in zip(areas, area_lines, strict=True)
+        ),
+        total=Line(key="", values=dict(total)),
+    )
+    return by_category, by_area
 
 
 # --- 2. declined referrals -----------------------------------------------------------------------

@@ -260,3 +260,56 @@ def test_the_report_holds_every_table(searches) -> None:
     ]
     assert report.table("declined_by_partner").lines == ()
     assert report.removed_declined == 0
+
+
+def _solvable(by_category: unmet.Table, by_area: unmet.Table, *, partition: bool) -> list:
+    """The hidden figures a reader could work out from both published tables together."""
+    columns = ("none", "few", "enough")
+    equations: list[dict] = []
+    hidden: set = set()
+    known: dict = {}
+
+    def cell(position, value) -> tuple:
+        (hidden.add(position) if isinstance(value, Suppressed) else known.update({position: value}))
+        return position
+
+    assert by_area.total is not None
+    for name, table in (("area", by_area), ("category", by_category)):
+        for i, line in enumerate(table.lines):
+            row = {cell((name, i, c), line.values[c]): 1 for c in columns}
+            row[cell((name, i, "total"), line.values["total"])] = -1
+            equations.append(row)
+        if name == "area" or partition:
+            for c in (*columns, "total"):
+                sums = {(name, i, c): 1 for i in range(len(table.lines))}
+                sums[cell(("all", c), by_area.total.values[c])] = -1
+                equations.append(sums)
+    return deidentify._determined(equations, hidden)
+
+
+@pytest.mark.django_db
+def test_a_cell_hidden_in_one_search_table_cannot_be_worked_out_from_the_other(db) -> None:
+    # One category for every search, so the category rows add up to the areas' "All" row.
+    # Suppressing each table on its own left four hidden category cells solvable here
+    # (found by a random search over small worlds).
+    world = {
+        ("33135", "1102", 1): 5,
+        ("33135", "1103", 0): 20,
+        ("33135", "1103", 1): 20,
+        ("33135", "1103", 9): 20,
+        ("33135", "1104", 0): 15,
+        ("33135", "1104", 1): 2,
+        ("33010", "1102", 0): 20,
+        ("33010", "1102", 9): 15,
+        ("33010", "1103", 0): 15,
+        ("33010", "1103", 9): 20,
+        ("33010", "1104", 0): 5,
+        ("33010", "1104", 1): 2,
+    }
+    for (area, code, results), n in world.items():
+        _searches(n, area=area, categories=[code], results=results)
+    by_category, by_area = unmet.search_tables(Q1.start, Q1.end)
+    assert any(
+        isinstance(v, Suppressed) for line in by_category.lines for v in line.values.values()
+    )
+    assert _solvable(by_category, by_area, partition=True) == []
