@@ -269,7 +269,7 @@ def update_partner(request: HttpRequest, partner_id: uuid.UUID):
     return Status(200, partner_out(partner))
 
 
-# The goals, indicators and values operations (goal_api.py) and the action plan's
-# (plan_api.py) are on this same router:
+# The goals, indicators and values operations (goal_api.py), the action plan's
+# (plan_api.py) and the meetings' (meeting_api.py) are on this same router:
 # importing it registers them (a nested router with an empty prefix breaks ninja's paths).
-from commonweal.partnerships import goal_api, plan_api  # noqa: E402, F401
+from commonweal.partnerships import goal_api, meeting_api, plan_api  # noqa: E402, F401

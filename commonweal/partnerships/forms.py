@@ -14,6 +14,7 @@ from commonweal.partnerships.models import (
     CommunityNeed,
     Goal,
     Indicator,
+    MeetingStatus,
     NeedEvidence,
     Partner,
     PartnerContact,
@@ -184,3 +185,71 @@ class ProgressForm(forms.ModelForm):
         model = PlanTask
         fields = ["responsible", "due_date", "status", "notes"]
         widgets = {"due_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeetingForm(forms.Form):
+    """A meeting as people plan one: a day, start and end on a time zone's wall clock."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        help_text=_("An IANA time zone name, such as America/New_York or America/Chicago."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Partners invited"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invited"].queryset = Partner.objects.active().with_organization()
+
+
+class MeetingEditForm(MeetingForm):
+    """After the meeting: its status and minutes too."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=MeetingStatus.choices)
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Partners present"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = Partner.objects.with_organization()
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionItemForm(TaskForm):
+    """An action item agreed at a meeting: a task of the plan, in a strategy."""
+
+    strategy = forms.ModelChoiceField(label=_("Strategy"), queryset=Strategy.objects.all())
+
+    class Meta(TaskForm.Meta):
+        fields = ["strategy", "title", "owner", "responsible", "due_date"]

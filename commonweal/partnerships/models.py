@@ -434,6 +434,15 @@ class PlanTask(models.Model):
         _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
     notes = models.TextField(_("progress notes"), blank=True)
+    # Set when the task is an action item agreed at a meeting.
+    meeting = models.ForeignKey(
+        "Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+        verbose_name=_("agreed at"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -453,3 +462,82 @@ class PlanTask(models.Model):
 
     def is_overdue(self, today: Any) -> bool:
         return self.status not in CLOSED_TASK_STATUSES and self.due_date < today
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now: Any) -> MeetingQuerySet:
+        return self.filter(ends_at__gte=now).exclude(status=MeetingStatus.CANCELLED)
+
+
+class Meeting(models.Model):
+    """A partnership meeting. Its times are stored as instants (UTC) with the IANA time zone
+    it was planned in, so it shows, and goes into calendars, at the wall-clock time chosen —
+    on either side of a daylight-saving change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    # RFC 5545 SEQUENCE: raised on every change calendars must notice (time, place, status).
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:meeting_detail", args=[self.pk])
+
+
+class Attendance(models.Model):
+    """A partner invited to a meeting, and whether it was there."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["partner__organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "partner"], name="one_attendance_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} at {self.meeting}"
+
+
+class Decision(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

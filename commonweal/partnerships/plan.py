@@ -48,11 +48,17 @@ def save_strategy(strategy: Strategy | None = None, *, by: Any, **details: Any) 
 
 @transaction.atomic
 def save_task(
-    task: PlanTask | None = None, *, by: Any, strategy: Strategy | None = None, **details: Any
+    task: PlanTask | None = None,
+    *,
+    by: Any,
+    strategy: Strategy | None = None,
+    meeting: Any = None,
+    **details: Any,
 ) -> PlanTask:
-    """Create a task of `strategy`, or change any field of `task` (coalition admins)."""
+    """Create a task of `strategy` (an action item of `meeting`, if given), or change any
+    field of `task` (coalition admins)."""
     if task is None:
-        task = PlanTask(strategy=strategy)
+        task = PlanTask(strategy=strategy, meeting=meeting)
     else:
         task = PlanTask.objects.select_for_update().get(pk=task.pk)
     return _saved(task, details, TASK_FIELDS)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.partnerships import goal_views, plan_views, views
+from commonweal.partnerships import goal_views, meeting_views, plan_views, views
 
 app_name = "partnerships"
 
@@ -72,4 +72,31 @@ urlpatterns += [
     ),
     path("plan/tasks/<uuid:task_id>/edit/", plan_views.task_edit, name="task_edit"),
     path("partners/<uuid:partner_id>/roles/", plan_views.partner_roles, name="partner_roles"),
+]
+
+urlpatterns += [
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<uuid:meeting_id>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<uuid:meeting_id>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path(
+        "meetings/<uuid:meeting_id>/attendance/",
+        meeting_views.attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "meetings/<uuid:meeting_id>/decisions/new/",
+        meeting_views.decision_create,
+        name="decision_create",
+    ),
+    path(
+        "meetings/<uuid:meeting_id>/action-items/new/",
+        meeting_views.action_item_create,
+        name="action_item_create",
+    ),
+    path(
+        "meetings/<uuid:meeting_id>/invitation.ics",
+        meeting_views.meeting_ics,
+        name="meeting_ics",
+    ),
 ]

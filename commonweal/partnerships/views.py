@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonweal import policy
-from commonweal.partnerships import agreements, partners
+from commonweal.partnerships import agreements, meetings, partners
 from commonweal.partnerships.forms import ContactForm, PartnerCreateForm, PartnerForm
-from commonweal.partnerships.models import Partner, PartnerContact, PlanTask
+from commonweal.partnerships.models import Meeting, Partner, PartnerContact, PlanTask
 
 
 def _require_workspace(request: HttpRequest) -> None:
@@ -60,6 +60,11 @@ def index(request: HttpRequest) -> HttpResponse:
             partner_count=members.count(),
             warnings=agreements.warnings(members, today=today, horizon=horizon),
             overdue_tasks=PlanTask.objects.overdue(today).count(),
+            next_meetings=[
+                {"meeting": m, "starts": s, "ends": e}
+                for m in Meeting.objects.upcoming(timezone.now())[:3]
+                for s, e in [meetings.local_times(m)]
+            ],
             horizon=horizon,
         ),
     )

@@ -21,10 +21,13 @@ def workspace(site) -> dict[str, Any]:
     from commonweal.accounts.models import Membership, User
     from commonweal.directory.models import Organization
     from commonweal.partnerships.models import (
+        Attendance,
         CommunityNeed,
+        Decision,
         Goal,
         Indicator,
         IndicatorValue,
+        Meeting,
         NeedEvidence,
         Partner,
         PartnerContact,
@@ -88,6 +91,18 @@ def workspace(site) -> dict[str, Any]:
         responsible="Lena Ortiz",
         due_date=timezone.localdate() - dt.timedelta(days=3),
     )
+    meeting = Meeting.objects.create(
+        title="Steering group",
+        starts_at=dt.datetime(2030, 1, 15, 15, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2030, 1, 15, 16, 30, tzinfo=dt.UTC),
+        time_zone="America/New_York",
+        place="Northside Hall",
+        agenda="1. Food security",
+    )
+    Attendance.objects.create(meeting=meeting, partner=pantry, present=True)
+    Decision.objects.create(meeting=meeting, text="Open on Saturdays")
+    task.meeting = meeting
+    task.save()
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
     staff = User.objects.create_user(username="pat.partner", password=PASSWORD)
@@ -99,6 +114,7 @@ def workspace(site) -> dict[str, Any]:
         "need": need,
         "strategy": strategy,
         "task": task,
+        "meeting": meeting,
     }
 
 
@@ -131,6 +147,13 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         f"/partnership/plan/strategies/{workspace['strategy'].pk}/tasks/new/",
         f"/partnership/plan/tasks/{workspace['task'].pk}/edit/",
         f"/partnership/partners/{pantry.pk}/roles/",
+        "/partnership/meetings/",
+        "/partnership/meetings/new/",
+        workspace["meeting"].get_absolute_url(),
+        f"/partnership/meetings/{workspace['meeting'].pk}/edit/",
+        f"/partnership/meetings/{workspace['meeting'].pk}/attendance/",
+        f"/partnership/meetings/{workspace['meeting'].pk}/decisions/new/",
+        f"/partnership/meetings/{workspace['meeting'].pk}/action-items/new/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -245,5 +268,40 @@ def test_partner_staff_close_their_overdue_task_without_javascript(
             page.get_by_role("button", name="Save").click()
         assert "No task is overdue." in page.get_by_role("main").inner_text()
         _fits(page)
+    finally:
+        context.close()
+
+
+def test_a_coalition_admin_schedules_a_meeting_without_javascript(browser, site, workspace) -> None:
+    context = browser.new_context(
+        base_url=site, viewport={"width": 320, "height": 640}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "cora.admin")
+        page.goto("/partnership/meetings/")
+        page.get_by_role("link", name="Schedule a meeting").click()
+        page.get_by_label("Title").fill("Budget meeting")
+        page.get_by_label("Day").fill("2030-03-11")
+        page.get_by_label("Starts at").fill("18:00")
+        page.get_by_label("Ends at").fill("19:30")
+        page.get_by_label("Time zone").fill("America/Nowhere")
+        page.get_by_label("Video link").fill("https://meet.example.org/budget")
+        page.get_by_label("Northside Food Bank").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "is no time zone" in page.get_by_role("main").inner_text()
+        _fits(page)
+        page.get_by_label("Time zone").fill("America/Los_Angeles")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        main = page.get_by_role("main").inner_text()
+        assert "Mon 11 Mar 2030, 18:00" in main and "America/Los_Angeles" in main
+        assert "Northside Food Bank — invited" in main
+        _fits(page)
+        ics = page.request.get(
+            page.get_by_role("link", name="Add to your calendar (.ics)").get_attribute("href")
+        )
+        assert "TZID=America/Los_Angeles:20300311T180000" in ics.text()
     finally:
         context.close()

@@ -142,6 +142,46 @@ def _task_form(cast: Cast) -> dict[str, Any]:
     }
 
 
+def _meeting(cast: Cast) -> dict[str, Any]:
+    """A meeting `home` is invited to (made once per cast)."""
+    import datetime as dt
+
+    from commonweal.partnerships.models import Attendance, Meeting
+
+    home = _partners(cast)
+    meeting, _ = Meeting.objects.get_or_create(
+        title="Steering group",
+        defaults={
+            "starts_at": dt.datetime(2030, 1, 15, 15, tzinfo=dt.UTC),
+            "ends_at": dt.datetime(2030, 1, 15, 16, tzinfo=dt.UTC),
+            "time_zone": "America/New_York",
+            "place": "Northside Hall",
+        },
+    )
+    Attendance.objects.get_or_create(meeting=meeting, partner=home)
+    return {"meeting_id": meeting.pk}
+
+
+_MEETING_FORM = {
+    "title": "Steering group",
+    "day": "2030-01-15",
+    "start_time": "10:00",
+    "end_time": "11:00",
+    "time_zone": "America/New_York",
+    "place": "Northside Hall",
+}
+
+
+def _action_item(cast: Cast) -> dict[str, Any]:
+    return {
+        "strategy": str(_plan(cast)[0].pk),
+        "title": "Ask the transit agency",
+        "owner": str(_partners(cast).pk),
+        "responsible": "Lena",
+        "due_date": "2030-02-01",
+    }
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -230,6 +270,26 @@ PAGES: dict[str, Page] = {
         TASK, TASK, params=_task, form=lambda c: {**_task_form(c), "status": "in_progress"}
     ),
     "partnerships:partner_roles": Page(WORKSPACE, params=lambda c: _task(c) and _partner(c)),
+    # Meetings: read (and the .ics downloaded) by the workspace, run by its managers.
+    "partnerships:meeting_list": Page(WORKSPACE, params=lambda c: _meeting(c) and {}),
+    "partnerships:meeting_create": Page(
+        MANAGE, MANAGE, params=_workspace, form=lambda c: _MEETING_FORM
+    ),
+    "partnerships:meeting_detail": Page(WORKSPACE, params=_meeting),
+    "partnerships:meeting_ics": Page(WORKSPACE, params=_meeting),
+    "partnerships:meeting_edit": Page(
+        MANAGE,
+        MANAGE,
+        params=_meeting,
+        form=lambda c: {**_MEETING_FORM, "status": "held", "minutes": "Met."},
+    ),
+    "partnerships:meeting_attendance": Page(
+        MANAGE, MANAGE, params=_meeting, form=lambda c: {"present": [str(_partners(c).pk)]}
+    ),
+    "partnerships:decision_create": Page(
+        MANAGE, MANAGE, params=_meeting, form=lambda c: {"text": "Open on Saturdays"}
+    ),
+    "partnerships:action_item_create": Page(MANAGE, MANAGE, params=_meeting, form=_action_item),
 }
 
 P = "commonweal_partnerships_api_"
@@ -245,7 +305,22 @@ OPERATIONS: dict[str, Operation] = {
 }
 G = "commonweal_partnerships_goal_api_"
 L = "commonweal_partnerships_plan_api_"
+M = "commonweal_partnerships_meeting_api_"
 OPERATIONS |= {
+    f"{M}list_meetings": Operation(API_WORKSPACE, params=lambda c: _meeting(c) and {}),
+    f"{M}create_meeting": Operation(API_MANAGE, params=_workspace, body=lambda c: _MEETING_FORM),
+    f"{M}read_meeting": Operation(API_WORKSPACE, params=_meeting),
+    f"{M}create_action_item": Operation(
+        API_MANAGE,
+        params=_meeting,
+        body=lambda c: {
+            "strategy_id": str(_plan(c)[0].pk),
+            "title": "Ask the transit agency",
+            "owner_id": str(_partners(c).pk),
+            "responsible": "Lena",
+            "due_date": "2030-02-01",
+        },
+    ),
     f"{L}list_strategies": Operation(API_WORKSPACE, params=lambda c: _task(c) and {}),
     f"{L}create_strategy": Operation(
         API_MANAGE, params=_workspace, body=lambda c: {"title": "Rides"}
