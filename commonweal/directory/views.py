@@ -74,7 +74,10 @@ def _crisis_shown(request: HttpRequest) -> CrisisLevel | None:
     """The crisis level the search page being updated by htmx shows now (None: unknown).
 
     htmx sends the page's address; its words give the level shown above the form."""
-    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    try:
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    except ValueError:  # a malformed header ("http://[" is no URL): nothing known shown
+        return None
     if current.path != reverse("directory:search"):
         return None
     return _crisis_of(QueryDict(current.query).get("q", ""))

@@ -204,11 +204,12 @@ def record(
 
     `headers`: the search page's request headers, so that search-as-you-type steps and
     the repeats of a settled search are not counted (`settled`)."""
-    if response.request.page != 1:
-        return
-    if headers is not None and not settled(headers, response.request):
-        return
     try:
+        if response.request.page != 1:
+            return
+        # Inside the guard: the headers are the client's, and may be anything.
+        if headers is not None and not settled(headers, response.request):
+            return
         event = event_for(response, channel=channel, now=timezone.now())
         if connection.in_atomic_block:
             # Inside a caller's transaction a failed INSERT would spoil it (PostgreSQL):

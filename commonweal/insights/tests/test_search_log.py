@@ -203,3 +203,9 @@ def test_enter_pressed_before_the_page_caught_up_counts_once(client, directory) 
     caught_up = {**typed, "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=shelter+tonight"}
     client.get(url, {"q": "shelter tonight"}, **caught_up)
     assert SearchEvent.objects.count() == 1
+
+
+def test_a_malformed_htmx_header_never_breaks_the_search_page(client, directory) -> None:
+    bad = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://[::1/search/?q=fo"}
+    response = client.get(reverse("directory:search"), {"q": "food pantry"}, **bad)
+    assert response.status_code == 200
