@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
@@ -124,7 +125,7 @@ def unmet_need(
                 for c in table.columns
             ],
             "rows": [_line(table, line, labels[(table.kind, line.key)]) for line in table.lines],
-            "total": _line(table, table.total, "All") if table.total is not None else None,
+            "total": _line(table, table.total, _("All")) if table.total is not None else None,
         }
         for table in report.tables
     ]
