@@ -63,7 +63,7 @@ def readable_pages(role: str) -> list[str]:
 
 def page_problems(page: Any, axe: Any, language: str) -> list[str]:
     """Everything wrong with the open page, as lines of a report."""
-    problems = small_screen_problems(page)
+    problems = small_screen_problems(page, page.viewport_size["width"])
     declared = page.evaluate("document.documentElement.lang")
     if declared != language:
         problems.append(f'<html lang="{declared}">, but the page is in "{language}"')
@@ -81,9 +81,9 @@ def phone_as(browser, site) -> Iterator[Any]:
     """A 320 px page signed in as a role (or as nobody), in one of the browser's contexts."""
     contexts = []
 
-    def open_page(cast: Cast, role: str, language: str = "en") -> Any:
+    def open_page(cast: Cast, role: str, language: str = "en", viewport: Any = PHONE) -> Any:
         context = browser.new_context(
-            base_url=site, viewport=PHONE, extra_http_headers={"Accept-Language": language}
+            base_url=site, viewport=viewport, extra_http_headers={"Accept-Language": language}
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -134,6 +134,15 @@ def test_every_page_declares_spanish_and_fits_320_px_in_spanish(axe, cast, phone
     # Spanish runs longer than English, and a screen reader needs lang="es" to read it.
     names = readable_pages(role)
     problems, checked = sweep(phone_as(cast, role, "es"), cast, role, names, axe, "es")
+    assert checked >= 10
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "navigator"])
+def test_every_page_passes_on_a_wide_screen_too(axe, cast, phone_as, role) -> None:
+    # Wide layouts differ (two- and three-column grids, the open filter panel).
+    desk = phone_as(cast, role, viewport={"width": 1280, "height": 800})
+    problems, checked = sweep(desk, cast, role, readable_pages(role), axe, "en")
     assert checked >= 10
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
