@@ -275,3 +275,15 @@ def test_the_status_check_and_the_list_work_without_javascript(browser, site, ca
         assert small_screen_problems(page) == []
     finally:
         context.close()
+
+
+def test_the_not_found_and_refused_pages_pass_too(axe, cast, phone_as) -> None:
+    phone = phone_as(cast, "resident")
+    problems = []
+    # A mistyped address, and a staff page a resident may not open (the matrix says 403).
+    for url, status in [("/no-such-page/", 404), (reverse("referral:inbox"), 403)]:
+        response = phone.goto(url)
+        assert response.status == status, url
+        assert phone.locator('a[href="tel:988"]').first.is_visible()  # crisis lines even here
+        problems += [f"{url}: {p}" for p in page_problems(phone, axe, "en")]
+    assert not problems, "\n".join(problems)
