@@ -465,6 +465,16 @@ def can_manage_workspace(user: Any) -> bool:
     return _signed_in(user) and bool(user.is_superuser or is_coalition_admin(user))
 
 
+def workspace_managers() -> QuerySet[Any]:
+    """Who is told of workspace matters (agreements about to expire): the active coalition
+    admins with an e-mail address."""
+    from commonweal.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.COALITION_ADMIN, email__gt=""
+    ).distinct()
+
+
 def can_edit_task(user: Any, task: Any) -> bool:
     """A task of the action plan: coalition admins and superusers change anything in it;
     partner staff of the owning partner (a member) keep their own tasks' progress current."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from commonweal.partnerships import ical, meetings
+from commonweal.partnerships import ical, meetings, notifications
 from commonweal.partnerships.forms import (
     ActionItemForm,
     AttendanceForm,
@@ -181,3 +184,28 @@ def meeting_ics(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
+
+
+@login_required
+@require_POST
+def meeting_invite(request: HttpRequest, meeting_id: Any) -> HttpResponse:
+    """E-mail the invitation (or its update, or the cancellation) to the invited contacts."""
+    _require_manager(request)
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    queued = notifications.send_invitations(meeting, by=request.user)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "The invitation is on its way to %(n)d contact.",
+                "The invitation is on its way to %(n)d contacts.",
+                queued,
+            )
+            % {"n": queued},
+        )
+    else:
+        messages.info(
+            request,
+            _("Nobody new to send to: every invited contact with an e-mail has this version."),
+        )
+    return redirect(meeting)

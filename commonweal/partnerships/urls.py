@@ -94,6 +94,7 @@ urlpatterns += [
         meeting_views.action_item_create,
         name="action_item_create",
     ),
+    path("meetings/<uuid:meeting_id>/invite/", meeting_views.meeting_invite, name="meeting_invite"),
     path(
         "meetings/<uuid:meeting_id>/invitation.ics",
         meeting_views.meeting_ics,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from commonweal.insights import alerts
+from commonweal.partnerships import notifications
 from commonweal.referrals import followup, outbox, reminders, retention, tasks
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,13 @@ JOBS: dict[str, Job] = {
             tasks.scan_early_warning,
             lambda: alerts.run_weekly_scan(),
             "email coalition admins any unusual rise in crisis signals last week",
+        ),
+        Job(
+            "agreement-expiry",
+            24 * 60,
+            tasks.warn_of_expiring_agreements,
+            lambda: {"emails_queued": notifications.warn_of_expiring_agreements()},
+            "email coalition admins the partnership agreements about to expire (once each)",
         ),
     )
 }

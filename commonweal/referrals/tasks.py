@@ -49,3 +49,11 @@ def scan_early_warning() -> dict[str, Any]:
     from commonweal.insights import alerts
 
     return {"emails_queued": alerts.run_weekly_scan()}
+
+
+@task()
+def warn_of_expiring_agreements() -> dict[str, Any]:
+    """Email coalition admins the partnership agreements about to expire (once each)."""
+    from commonweal.partnerships import notifications
+
+    return {"emails_queued": notifications.warn_of_expiring_agreements()}

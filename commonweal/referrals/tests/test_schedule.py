@@ -33,6 +33,8 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "overdue-referrals",
         "appointment-reminders",
         "retention",
+        "early-warning",
+        "agreement-expiry",
     }
     minutes = {
         name: job.trigger.interval.total_seconds() / 60
@@ -44,6 +46,8 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "overdue-referrals": 60,
         "appointment-reminders": 15,
         "retention": 24 * 60,
+        "early-warning": 24 * 60,
+        "agreement-expiry": 24 * 60,
     }
     assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
 

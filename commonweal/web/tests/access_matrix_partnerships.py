@@ -277,6 +277,7 @@ PAGES: dict[str, Page] = {
     ),
     "partnerships:meeting_detail": Page(WORKSPACE, params=_meeting),
     "partnerships:meeting_ics": Page(WORKSPACE, params=_meeting),
+    "partnerships:meeting_invite": Page(SIGNED_POST, MANAGE, params=_meeting),
     "partnerships:meeting_edit": Page(
         MANAGE,
         MANAGE,
