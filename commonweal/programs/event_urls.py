@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.programs import event_views
+from commonweal.programs import event_views, registration_views
 
 app_name = "events"
 
@@ -28,5 +28,16 @@ urlpatterns = [
         "sessions/<uuid:session_id>/<str:occurrence>.ics",
         event_views.session_ics,
         name="session_ics",
+    ),
+    path(
+        "sessions/<uuid:session_id>/<str:occurrence>/register/",
+        registration_views.register,
+        name="register",
+    ),
+    path("registrations/<str:token>/", registration_views.registration, name="registration"),
+    path(
+        "registrations/<str:token>/cancel/",
+        registration_views.registration_cancel,
+        name="registration_cancel",
     ),
 ]

@@ -173,3 +173,18 @@ class CalendarForm(forms.Form):
     language = forms.CharField(
         label=_("Language"), required=False, max_length=3, help_text=_("For example es.")
     )
+
+
+class RegistrationForm(forms.Form):
+    """What a resident gives to register: as little as will do."""
+
+    name = forms.CharField(
+        label=_("Your name or initials"),
+        max_length=100,
+        help_text=_("So the group leader knows who is coming."),
+    )
+    contact = forms.CharField(
+        label=_("Phone or email"),
+        max_length=200,
+        help_text=_("We send your confirmation and a reminder here. Nothing else."),
+    )

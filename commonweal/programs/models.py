@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from commonweal.lib.encrypted_fields import EncryptedTextField
 from commonweal.programs import recurrence
 
 
@@ -195,8 +196,11 @@ class Registration(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
     occurrence = models.CharField(max_length=19)  # as Cancellation.occurrence
-    name = models.CharField(_("name or initials"), max_length=100)
-    contact = models.CharField(_("phone or email"), max_length=200)
+    # Person data, encrypted at rest like every message to a person.
+    name = EncryptedTextField(_("name or initials"))
+    contact = EncryptedTextField(_("phone or email"))
+    channel = models.CharField(max_length=8, default="email")  # outbox.Channel of `contact`
+    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(
         max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.programs import views
+from commonweal.programs import registration_views, views
 
 app_name = "programs"
 
@@ -16,5 +16,10 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/cancel/", views.occurrence_cancel, name="occurrence_cancel"),
     path(
         "sessions/<uuid:session_id>/restore/", views.occurrence_restore, name="occurrence_restore"
+    ),
+    path(
+        "sessions/<uuid:session_id>/<str:occurrence>/check-in/",
+        registration_views.check_in,
+        name="check_in",
     ),
 ]

@@ -6,6 +6,7 @@ refusal is a 403. Views parse, call one function of schedule.py, render.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonweal import policy
-from commonweal.programs import calendar, schedule
+from commonweal.programs import calendar, registration, schedule
 from commonweal.programs.forms import CancelForm, ProgrammeForm, SessionForm
 from commonweal.programs.models import Programme, Session
 
@@ -89,14 +90,31 @@ def programme_manage(request: HttpRequest, programme_id: Any) -> HttpResponse:
     programme = _managed(request, programme_id)
     now = timezone.now()
     sessions = programme.sessions.select_related("location").prefetch_related("cancellations")
-    rows = [
-        (session, session.occurrences(window_start=now)[: calendar.UPCOMING_PER_SESSION])
-        for session in sessions
-    ]
+    rows = []
+    totals = {"registered": 0, "attended": 0}
+    for session in sessions:
+        counts = registration.counts(session)
+        for tally in counts.values():
+            totals["registered"] += tally.registered
+            totals["attended"] += tally.attended
+        # The last week's meetings too: attendance is often taken after the meeting.
+        recent = now - dt.timedelta(days=7)
+        upcoming = session.occurrences(window_start=recent)[: calendar.UPCOMING_PER_SESSION]
+        rows.append(
+            (
+                session,
+                [(o, counts.get(o.key.isoformat(), registration.Counts())) for o in upcoming],
+            )
+        )
     return render(
         request,
         "programs/programme_manage.html",
-        {"programme": programme, "rows": rows},
+        {
+            "programme": programme,
+            "rows": rows,
+            "totals": totals,
+            "sees_registrants": policy.can_see_registrants(request.user, programme.organization),
+        },
     )
 
 

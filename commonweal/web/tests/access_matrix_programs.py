@@ -16,6 +16,7 @@ from typing import Any
 
 from commonweal.web.tests.access_matrix import (
     LISTING,
+    POST_ONLY,
     PUBLIC,
     SIGNED_POST,
     Operation,
@@ -28,6 +29,9 @@ from commonweal.web.tests.matrix_cast import Cast
 MANAGER = row("        login  403  403  ok    ok   ok    403  ok    ok")
 API_PUBLIC = row("     ok     ok   ok   ok    ok   ok    ok   ok    ok")
 API_MANAGE = row("     401    403  403  ok    403  ok    403  ok    403")
+# Registrants' names and contacts (the check-in list): the organising organisation's partner
+# staff, and superusers (audit-logged); coalition admins manage the programme but see nobody.
+REGISTRANTS = row("    login  403  403  ok    403  403   403  ok    403")
 API_MANAGER = row("    401    403  403  ok    403  ok    403  ok    403")
 
 FIRST = "2030-01-08"
@@ -62,6 +66,25 @@ def _session_id(cast: Cast) -> dict[str, Any]:
     return {"session_id": _programme(cast).sessions.get().pk}
 
 
+MEETING = FIRST.replace("-", "") + "T180000"
+
+
+def _meeting(cast: Cast) -> dict[str, Any]:
+    return {**_session_id(cast), "occurrence": MEETING}
+
+
+def _registration(cast: Cast) -> Any:
+    from commonweal.programs.models import Registration
+
+    session = _programme(cast).sessions.get()
+    made, _ = Registration.objects.get_or_create(
+        session=session,
+        token="matrix-registration-token",
+        defaults={"occurrence": f"{FIRST}T18:00:00", "name": "M. R.", "contact": "m@example.org"},
+    )
+    return made
+
+
 def _programme_form(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.home.pk),
@@ -90,9 +113,23 @@ PAGES: dict[str, Page] = {
     "events:partnership_feed": Page(PUBLIC),
     "events:organization_feed": Page(PUBLIC, params=lambda c: {"organization_id": c.world.home.pk}),
     "events:programme_feed": Page(PUBLIC, params=_programme_id),
-    "events:session_ics": Page(
+    "events:session_ics": Page(PUBLIC, params=_meeting),
+    # Registration is public: anyone signs up, and whoever holds the private link cancels.
+    "events:register": Page(
         PUBLIC,
-        params=lambda c: {**_session_id(c), "occurrence": FIRST.replace("-", "") + "T180000"},
+        PUBLIC,
+        params=_meeting,
+        form=lambda c: {"name": "A. B.", "contact": "a@example.org"},
+    ),
+    "events:registration": Page(PUBLIC, params=lambda c: {"token": _registration(c).token}),
+    "events:registration_cancel": Page(
+        POST_ONLY, PUBLIC, params=lambda c: {"token": _registration(c).token}
+    ),
+    "programs:check_in": Page(
+        REGISTRANTS,
+        REGISTRANTS,
+        params=_meeting,
+        form=lambda c: {"registration": str(_registration(c).pk), "attended": "1"},
     ),
     # The manager's list (and the new-programme form) for whoever manages some programme;
     # staff of another organisation meet their own organisations only (the form's choice

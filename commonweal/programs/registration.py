@@ -1,0 +1,250 @@
+"""Registering residents for meetings: places, the waiting list, messages, cancel, check-in.
+
+Capacity is per meeting (occurrence). `register` locks the session's row (SELECT … FOR
+UPDATE) before counting, so two people registering at once for the last place are
+serialised: one gets it, the other the waiting list. Names and contacts are person data:
+never logged, encrypted at rest, read only through pages that check
+`policy.can_see_registrants` and audit the read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commonweal.programs import recurrence
+from commonweal.programs.models import Registration, RegistrationStatus, Session
+from commonweal.referrals import outbox
+from commonweal.referrals.phones import normalise_phone
+
+REMINDER_BEFORE = dt.timedelta(hours=24)
+
+NO_SUCH_MEETING = _("This meeting is not on the calendar.")
+MEETING_CANCELLED = _("This meeting is cancelled.")
+MEETING_PAST = _("This meeting has already started.")
+NAME_NEEDED = _("Enter a name or initials.")
+CONTACT_NEEDED = _("Enter a phone number or an email address.")
+
+
+@dataclass(frozen=True)
+class Counts:
+    registered: int = 0
+    waitlisted: int = 0
+    attended: int = 0
+
+
+def parse_contact(raw: str) -> tuple[str, str]:
+    """(channel, normalised contact) of a phone number or an email, or ValidationError."""
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError({"contact": [CONTACT_NEEDED]})
+    if "@" in text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValidationError(
+                {"contact": [_("This is not an email address like name@example.org.")]}
+            ) from None
+        return outbox.Channel.EMAIL, text
+    try:
+        return outbox.Channel.SMS, normalise_phone(text)
+    except ValidationError as error:
+        raise ValidationError({"contact": error.messages}) from None
+
+
+def meeting(session: Session, key: dt.datetime) -> recurrence.Occurrence | None:
+    wall = key.replace(tzinfo=None, microsecond=0)
+    return next((o for o in session.occurrences() if o.key == wall), None)
+
+
+def _check(session: Session, key: dt.datetime, now: dt.datetime) -> recurrence.Occurrence:
+    found = meeting(session, key)
+    if found is None:
+        raise ValidationError({"occurrence": [NO_SUCH_MEETING]})
+    if found.cancelled:
+        raise ValidationError({"occurrence": [MEETING_CANCELLED]})
+    if found.start <= now:
+        raise ValidationError({"occurrence": [MEETING_PAST]})
+    return found
+
+
+def _taken(session: Session, key: str) -> int:
+    return Registration.objects.filter(
+        session=session, occurrence=key, status=RegistrationStatus.REGISTERED
+    ).count()
+
+
+def register(
+    session: Session,
+    *,
+    occurrence: dt.datetime,
+    name: str,
+    contact: str,
+    language: str = "",
+    now: dt.datetime | None = None,
+) -> Registration:
+    """A place at one meeting, or the waiting list when it is full; the confirmation and the
+    reminder are queued in the same transaction."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = [NAME_NEEDED]
+    elif len(name) > 100:
+        errors["name"] = [_("A name of at most 100 letters, please.")]
+    try:
+        channel, contact = parse_contact(contact)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        found = _check(session, occurrence, now)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The lock that makes "count, then insert" safe under concurrent registrations.
+        locked = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
+        key = found.key.isoformat()
+        full = locked.capacity is not None and _taken(locked, key) >= locked.capacity
+        registration = Registration.objects.create(
+            session=locked,
+            occurrence=key,
+            name=name,
+            contact=contact,
+            channel=channel,
+            language=outbox.language_code(language),
+            status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED,
+            token=secrets.token_urlsafe(24),
+        )
+        _send(registration, found, "programme-registered", now=now)
+        if not full:
+            _remind(registration, found, now=now)
+    return registration
+
+
+def cancel(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """The resident's own cancel (private link); the first on the waiting list moves up."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Session.objects.select_for_update().filter(pk=registration.session_id).first()
+        registration = Registration.objects.select_related("session__programme").get(
+            pk=registration.pk
+        )
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        held_place = registration.status == RegistrationStatus.REGISTERED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.save(update_fields=["status"])
+        outbox.OutboxMessage.objects.filter(
+            idempotency_key=_key(registration, "programme-reminder"),
+            status=outbox.OutboxStatus.PENDING,
+        ).update(status=outbox.OutboxStatus.CANCELLED)
+        if held_place:
+            _promote(registration.session, registration.occurrence, now=now)
+    return registration
+
+
+def _promote(session: Session, key: str, *, now: dt.datetime) -> None:
+    if session.capacity is not None and _taken(session, key) >= session.capacity:
+        return
+    waiting = (
+        Registration.objects.filter(
+            session=session, occurrence=key, status=RegistrationStatus.WAITLISTED
+        )
+        .order_by("created_at")
+        .first()
+    )
+    found = meeting(session, dt.datetime.fromisoformat(key))
+    if waiting is None or found is None or found.start <= now:
+        return
+    waiting.status = RegistrationStatus.REGISTERED
+    waiting.save(update_fields=["status"])
+    _send(waiting, found, "programme-place-free", now=now)
+    _remind(waiting, found, now=now)
+
+
+def check_in(registration: Registration, *, attended: bool, by: Any) -> Registration:
+    Registration.objects.filter(pk=registration.pk).update(attended=attended)
+    registration.attended = attended
+    return registration
+
+
+def counts(session: Session) -> dict[str, Counts]:
+    """Registered, waiting and attended per meeting (occurrence key) of a session."""
+    rows = (
+        Registration.objects.filter(session=session)
+        .values("occurrence")
+        .annotate(
+            registered=Count("id", filter=Q(status=RegistrationStatus.REGISTERED)),
+            waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            attended=Count("id", filter=Q(status=RegistrationStatus.REGISTERED, attended=True)),
+        )
+    )
+    return {
+        row["occurrence"]: Counts(row["registered"], row["waitlisted"], row["attended"])
+        for row in rows
+    }
+
+
+def _key(registration: Registration, kind: str) -> str:
+    return f"{kind}:{registration.pk}"
+
+
+def cancel_url(registration: Registration) -> str:
+    return reverse("events:registration", kwargs={"token": registration.token})
+
+
+def _send(
+    registration: Registration, found: recurrence.Occurrence, kind: str, *, now: dt.datetime
+) -> None:
+    _enqueue(registration, found, kind, send_after=now)
+
+
+def _remind(registration: Registration, found: recurrence.Occurrence, *, now: dt.datetime) -> None:
+    due = found.start - REMINDER_BEFORE
+    if due > now:
+        _enqueue(registration, found, "programme-reminder", send_after=due)
+
+
+def _enqueue(
+    registration: Registration,
+    found: recurrence.Occurrence,
+    kind: str,
+    *,
+    send_after: dt.datetime,
+) -> None:
+    from django.conf import settings
+
+    session = registration.session
+    context = {
+        "kind": kind,
+        "status": registration.status,
+        "programme": session.programme.name,
+        "start": found.start,
+        "place": session.location.name if session.location_id else "",
+        "online": session.online_url,
+        "link": settings.COMMONWEAL_SITE_URL + cancel_url(registration),
+    }
+    language = registration.language or settings.LANGUAGE_CODE
+    outbox.enqueue(
+        kind=kind,
+        channel=registration.channel,
+        recipient_kind=outbox.RecipientKind.PERSON,
+        to=registration.contact,
+        subject=session.programme.name,
+        body=outbox.render("programs/messages/registration.txt", context, language),
+        language=language,
+        key=_key(registration, kind),
+        send_after=send_after,
+    )
