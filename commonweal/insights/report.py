@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from commonweal.insights import alerts, gap_report, outcomes_report
+from commonweal.insights import alerts, gap_report, outcomes_report, unmet
 from commonweal.insights.gap_query import GapQuery
 from commonweal.insights.models import ReportStory
 from commonweal.insights.periods import Quarter
@@ -58,6 +58,7 @@ class PartnershipReport:
     quarter: Quarter
     loop_closure: metrics.Report
     outcomes: outcomes_report.Report
+    unmet: unmet.Report
     alarms: list[AlarmCount]
     gaps: list[GapSummary]
     stories: list[ReportStory]
@@ -124,6 +125,7 @@ def build(quarter: Quarter) -> PartnershipReport:
         quarter=quarter,
         loop_closure=metrics.loop_closure(start=quarter.start, end=quarter.end, scope=DEIDENTIFIED),
         outcomes=outcomes_report.build(quarter=quarter),
+        unmet=unmet.report(quarter),
         alarms=alarm_counts(quarter),
         # Where services are is today's directory, not the quarter's: it has no history.
         gaps=gap_summaries(quarter.end),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonweal import policy
-from commonweal.insights import outcome_views, periods, report, report_pdf
+from commonweal.insights import outcome_views, periods, report, report_pdf, unmet_views
 from commonweal.insights.models import ReportStory
 from commonweal.insights.report_forms import StoryForm
 from commonweal.referrals import metrics
@@ -56,6 +56,7 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], periods.Quarter | No
             small_cell=metrics.SMALL_CELL,
             chart_width=outcome_views.CHART_WIDTH,
             display_width=round(outcome_views.CHART_WIDTH * outcome_views.DISPLAY_SCALE),
+            unmet_tables=unmet_views.present(built.unmet),
             **outcome_views.present(built.outcomes),
         )
     return context, quarter

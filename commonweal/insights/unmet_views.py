@@ -165,7 +165,7 @@ def _chart(table: unmet.Table, labels: dict[tuple[str, str], str]) -> dict[str, 
     }
 
 
-def _present(report: unmet.Report) -> list[dict[str, Any]]:
+def present(report: unmet.Report) -> list[dict[str, Any]]:
     labels = row_labels(report)
     shown = []
     for table in report.tables:
@@ -220,7 +220,7 @@ def index(request: HttpRequest) -> HttpResponse:
         report = unmet.report(quarter)
         context.update(
             quarter_name=quarter_text(quarter),
-            tables=_present(report),
+            tables=present(report),
             removed_declined=count_text(report.removed_declined),
             start=quarter.start,
             end=quarter.end,

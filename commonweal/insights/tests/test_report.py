@@ -241,3 +241,20 @@ def test_the_report_lists_the_least_served_tracts_of_the_chosen_categories(
     assert "Where services are hardest to reach" in html
     assert expected.rows[0].name in html
     assert "No services of this category have a place on the map" in html
+
+
+@pytest.mark.django_db
+def test_the_report_shows_unmet_need_as_the_unmet_page_does(
+    client, coalition_admin, referrals, december
+) -> None:
+    from django.utils.html import escape
+
+    from commonweal.insights import unmet, unmet_views
+
+    built = report.build(Q3)
+    assert [t.name for t in built.unmet.tables] == [t.name for t in unmet.report(Q3).tables]
+    client.force_login(coalition_admin)
+    html = client.get(URL).content.decode()
+    assert "Needs that went unmet" in html
+    for table in built.unmet.tables:
+        assert escape(str(unmet_views.TITLES[table.name])) in html
