@@ -3,8 +3,9 @@
 Three signals, each counted per area and ISO week (Monday to Sunday, in the site's time
 zone):
 
-- crisis searches: searches whose words signal a crisis (either level: a person in danger,
-  or crisis as a subject), from the anonymous search log; the area is the ZIP code or place
+- crisis searches: searches whose words signal a person in danger now (the "emergency"
+  level that brings up the crisis takeover — not crisis as a subject, such as "suicide
+  prevention training"), from the anonymous search log; the area is the ZIP code or place
   the search named (a search with no place has no area and is not counted);
 - crisis check-ups: stored screenings that started the crisis safety protocol (PHQ-9 item 9
   above 0, ASQ positive, crisis words), by the person's ZIP code;
@@ -76,7 +77,7 @@ def _week_rows(queryset: QuerySet, *, area: str, when: str) -> QuerySet:
 def _searches(first: dt.date, last: dt.date) -> QuerySet:
     events = SearchEvent.objects.filter(
         day__gte=first, day__lte=last + dt.timedelta(days=6)
-    ).exclude(crisis=CrisisLevel.NONE.value)
+    ).filter(crisis=CrisisLevel.EMERGENCY.value)
     return _week_rows(events, area="area", when="day")
 
 
