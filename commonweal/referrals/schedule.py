@@ -71,7 +71,7 @@ JOBS: dict[str, Job] = {
             "early-warning",
             24 * 60,
             tasks.scan_early_warning,
-            lambda: alerts.run_weekly_scan(),
+            lambda: {"emails_queued": alerts.run_weekly_scan()},
             "email coalition admins any unusual rise in crisis signals last week",
         ),
         Job(

@@ -138,9 +138,15 @@ def test_it_emails_each_alarm_to_coalition_admins_once_with_no_personal_data(
     assert "9" in message.body and "/insights/alerts/" in message.body
 
 
-def test_it_runs_as_a_periodic_job() -> None:
-    job = schedule.JOBS["early-warning"]
-    assert job.task.name.endswith("scan_early_warning")
+@pytest.mark.django_db
+def test_it_runs_as_a_periodic_job(coalition_admin, today) -> None:
+    coalition_admin.email = "cora@example.org"
+    coalition_admin.save()
+    _history()
+    _searches(LAST_WEEK, 9)
+    assert schedule.JOBS["early-warning"].task.name.endswith("scan_early_warning")
+    assert schedule.run_job("early-warning") == {"emails_queued": 1}
+    assert schedule.run_job("early-warning") == {"emails_queued": 0}
 
 
 @pytest.mark.django_db
