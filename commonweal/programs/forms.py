@@ -171,7 +171,10 @@ class CalendarForm(forms.Form):
         help_text=_("A city or ZIP code, or “online”."),
     )
     language = forms.CharField(
-        label=_("Language"), required=False, max_length=3, help_text=_("For example es.")
+        label=_("Spoken in"),
+        required=False,
+        max_length=3,
+        help_text=_("A language code, for example es for Spanish."),
     )
 
 
