@@ -21,10 +21,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from commonweal import policy
+from commonweal.accounts import audit
 from commonweal.accounts.api_auth import api_auth
-from commonweal.programs import calendar, recurrence, schedule
+from commonweal.accounts.models import AuditEvent
+from commonweal.programs import calendar, recurrence, registration, schedule
 from commonweal.programs.forms import CancelForm, ProgrammeForm, SessionForm
-from commonweal.programs.models import Kind, Programme, Session
+from commonweal.programs.models import (
+    Kind,
+    Programme,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 
 router = Router(tags=["programs"], auth=api_auth)
 
@@ -438,3 +446,174 @@ def cancel_occurrence(request: HttpRequest, session_id: uuid.UUID):
     found = schedule.find_occurrence(session, form.cleaned_data["occurrence"])
     assert found is not None
     return Status(201, _occurrence(session, found))
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+class RegistrationOut(Schema):
+    status: str  # registered, waitlisted, cancelled
+    occurrence: str
+    cancel_url: str  # the private link: whoever holds it may cancel
+
+
+class RegistrantOut(Schema):
+    id: str
+    occurrence: str
+    name: str
+    contact: str
+    status: str
+    attended: bool
+
+
+class MeetingCountsOut(Schema):
+    session_id: str
+    occurrence: str
+    registered: int
+    waitlisted: int
+    attended: int
+
+
+def _public_session(session_id: uuid.UUID) -> Session | None:
+    return (
+        Session.objects.select_related("programme__organization", "location")
+        .filter(pk=session_id, programme__published=True)
+        .first()
+    )
+
+
+def _registration_out(made: Registration) -> dict[str, Any]:
+    return {
+        "status": made.status,
+        "occurrence": made.occurrence,
+        "cancel_url": registration.cancel_url(made),
+    }
+
+
+@router.post(
+    "/sessions/{session_id}/registrations",
+    auth=None,
+    response={201: RegistrationOut, 400: ProgramsError, 404: ProgramsError},
+    summary="Sign up for one meeting (or its waiting list when full): a name and one contact",
+    openapi_extra=_body(
+        {
+            "type": "object",
+            "required": ["occurrence", "name", "contact"],
+            "properties": {
+                "occurrence": {"type": "string", "example": "2026-03-10T18:00:00"},
+                "name": {"type": "string"},
+                "contact": {"type": "string", "example": "305-555-0123"},
+                "language": {"type": "string", "example": "es"},
+            },
+        }
+    ),
+)
+def register(request: HttpRequest, session_id: uuid.UUID):
+    session = _public_session(session_id)
+    if session is None:
+        return message(404, "no such session", "not-found")
+    data, error = json_object(request)
+    if error:
+        return error
+    assert data is not None
+    if error := _unknown(data, {"occurrence", "name", "contact", "language"}):
+        return error
+    try:
+        key = dt.datetime.fromisoformat(str(data.get("occurrence", "")))
+    except ValueError:
+        return invalid({"occurrence": ["a local date and time like 2026-03-10T18:00:00"]})
+    try:
+        made = registration.register(
+            session,
+            occurrence=key,
+            name=str(data.get("name", "")),
+            contact=str(data.get("contact", "")),
+            language=str(data.get("language", "")),
+        )
+    except ValidationError as failure:
+        return invalid(failure)
+    return Status(201, _registration_out(made))
+
+
+@router.post(
+    "/registrations/{token}/cancel",
+    auth=None,
+    response={200: RegistrationOut, 404: ProgramsError},
+    summary="Cancel a sign-up with its private token",
+)
+def cancel_registration(request: HttpRequest, token: str):
+    made = Registration.objects.filter(token=token).first()
+    if made is None:
+        return message(404, "no such registration", "not-found")
+    return Status(200, _registration_out(registration.cancel(made)))
+
+
+@router.get(
+    "/sessions/{session_id}/registrations",
+    response={200: list[RegistrantOut], 400: ProgramsError, 403: ProgramsError, 404: ProgramsError},
+    summary="Who signed up (one meeting with `occurrence`): the organising partner's staff; audit-logged",
+)
+def list_registrants(request: HttpRequest, session_id: uuid.UUID, occurrence: str = ""):
+    session = (
+        Session.objects.select_related("programme__organization").filter(pk=session_id).first()
+    )
+    if session is None:
+        return message(404, "no such session", "not-found")
+    if not policy.can_see_registrants(request.auth, session.programme.organization):
+        return message(403, "only the organising partner's staff see who signed up", "forbidden")
+    found = Registration.objects.filter(session=session).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    if occurrence:
+        try:
+            key = dt.datetime.fromisoformat(occurrence).replace(tzinfo=None).isoformat()
+        except ValueError:
+            return invalid({"occurrence": ["a local date and time like 2026-03-10T18:00:00"]})
+        found = found.filter(occurrence=key)
+    people = list(found.order_by("occurrence", "status", "created_at"))
+    # Reading names and contacts is a read of person data: logged, with no name in it.
+    audit.record(
+        action=AuditEvent.Action.VIEW,
+        actor=request.auth,
+        obj=session,
+        request=request,
+        detail={"what": "registrants", "occurrence": occurrence, "count": len(people)},
+    )
+    return Status(
+        200,
+        [
+            {
+                "id": str(p.pk),
+                "occurrence": p.occurrence,
+                "name": p.name,
+                "contact": p.contact,
+                "status": p.status,
+                "attended": p.attended,
+            }
+            for p in people
+        ],
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/attendance",
+    response={200: list[MeetingCountsOut], 403: ProgramsError, 404: ProgramsError},
+    summary="Sign-ups, waiting list and attendance per meeting (counts only; the managers)",
+)
+def attendance(request: HttpRequest, programme_id: uuid.UUID):
+    programme = _managed(request, programme_id)
+    if isinstance(programme, Status):
+        return programme
+    rows = []
+    for session in programme.sessions.all():
+        for key, tally in sorted(registration.counts(session).items()):
+            rows.append(
+                {
+                    "session_id": str(session.pk),
+                    "occurrence": key,
+                    "registered": tally.registered,
+                    "waitlisted": tally.waitlisted,
+                    "attended": tally.attended,
+                }
+            )
+    return Status(200, rows)

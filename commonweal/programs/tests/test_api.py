@@ -117,3 +117,70 @@ def test_the_events_feed_bounds_its_window(weekly) -> None:
         "2026-03-03T18:00:00-05:00",
         "2026-03-10T18:00:00-04:00",  # after the change to daylight time, still 6 pm
     ]
+
+
+def _future_weekly(organization, partner_staff, capacity=1):
+    import datetime as dt
+
+    from commonweal.programs import schedule
+
+    first = dt.date.today() + dt.timedelta(days=3)
+    programme = schedule.create_programme(
+        organization=organization, by=partner_staff, name="Yoga", kind="other", starts_on=first
+    )
+    return schedule.add_session(
+        programme,
+        by=partner_staff,
+        starts_on=first,
+        start_time=dt.time(9, 0),
+        rule="FREQ=WEEKLY;COUNT=2",
+        capacity=capacity,
+    )
+
+
+def test_a_resident_signs_up_and_cancels_through_the_api(organization, partner_staff) -> None:
+    session = _future_weekly(organization, partner_staff)
+    key = session.occurrences()[0].key.isoformat()
+    body = {"occurrence": key, "name": "A", "contact": "a@example.org"}
+    first = _post(_client(), f"/sessions/{session.pk}/registrations", body)
+    second = _post(_client(), f"/sessions/{session.pk}/registrations", {**body, "name": "B"})
+    assert (first.status_code, first.json()["status"]) == (201, "registered")
+    assert second.json()["status"] == "waitlisted"
+    token = first.json()["cancel_url"].rstrip("/").split("/")[-1]
+    cancelled = _client().post(f"{API}/registrations/{token}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert _client().post(f"{API}/registrations/guessed/cancel").status_code == 404
+
+
+def test_the_api_names_a_bad_phone(organization, partner_staff) -> None:
+    session = _future_weekly(organization, partner_staff)
+    key = session.occurrences()[0].key.isoformat()
+    response = _post(
+        _client(),
+        f"/sessions/{session.pk}/registrations",
+        {"occurrence": key, "name": "A", "contact": "12"},
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"contact"}
+
+
+def test_registrants_are_for_the_organising_staff_and_audited(
+    organization, partner_staff, coalition_admin
+) -> None:
+    from commonweal.accounts.models import AuditEvent
+    from commonweal.programs import registration
+
+    session = _future_weekly(organization, partner_staff)
+    found = session.occurrences()[0]
+    registration.register(session, occurrence=found.key, name="Zed", contact="z@example.org")
+    url = f"{API}/sessions/{session.pk}/registrations"
+    assert _client(coalition_admin).get(url).status_code == 403
+    assert _client().get(url).status_code == 401
+    assert not AuditEvent.objects.filter(action="view").exists()
+    people = _client(partner_staff).get(url, {"occurrence": found.key.isoformat()}).json()
+    assert [p["name"] for p in people] == ["Zed"]
+    assert AuditEvent.objects.filter(action="view", actor=partner_staff).count() == 1
+    # Counts, for whoever manages the programme (coalition admins too): no names.
+    tallies = _client(coalition_admin).get(f"{API}/programmes/{session.programme_id}/attendance")
+    assert tallies.json()[0]["registered"] == 1
+    assert "Zed" not in tallies.content.decode()

@@ -32,6 +32,7 @@ API_MANAGE = row("     401    403  403  ok    403  ok    403  ok    403")
 # Registrants' names and contacts (the check-in list): the organising organisation's partner
 # staff, and superusers (audit-logged); coalition admins manage the programme but see nobody.
 REGISTRANTS = row("    login  403  403  ok    403  403   403  ok    403")
+API_REGISTRANTS = row("401    403  403  ok    403  403   403  ok    403")
 API_MANAGER = row("    401    403  403  ok    403  ok    403  ok    403")
 
 FIRST = "2030-01-08"
@@ -166,4 +167,21 @@ OPERATIONS: dict[str, Operation] = {
         body=lambda c: {"starts_on": "2030-01-15", "start_time": "10:00"},
     ),
     f"{P}cancel_occurrence": Operation(API_MANAGE, params=_session_id, body=_occurrence),
+    # Signing up and cancelling by the private token: anyone.
+    f"{P}register": Operation(
+        API_PUBLIC,
+        params=_session_id,
+        body=lambda c: {
+            "occurrence": f"{FIRST}T18:00:00",
+            "name": "A. B.",
+            "contact": "a@example.org",
+        },
+    ),
+    f"{P}cancel_registration": Operation(
+        API_PUBLIC, params=lambda c: {"token": _registration(c).token}
+    ),
+    # Names and contacts: the organising partner's staff (and superusers), audit-logged.
+    f"{P}list_registrants": Operation(API_REGISTRANTS, params=_session_id),
+    # Counts only: whoever manages the programme.
+    f"{P}attendance": Operation(API_MANAGE, params=_programme_id),
 }
