@@ -465,6 +465,27 @@ def can_manage_workspace(user: Any) -> bool:
     return _signed_in(user) and bool(user.is_superuser or is_coalition_admin(user))
 
 
+def contribution_partners(user: Any) -> QuerySet[Any]:
+    """The partners on whose behalf `user` records resource contributions: every active
+    partner for coalition admins and superusers; their own organisation's partner for its
+    partner staff; none for anyone else."""
+    from commonweal.partnerships.models import Partner
+
+    if not _signed_in(user):
+        return Partner.objects.none()
+    if can_manage_workspace(user):
+        return Partner.objects.active()
+    return Partner.objects.active().filter(
+        organization__memberships__user=user,
+        organization__memberships__role=Role.PARTNER_STAFF,
+    )
+
+
+def can_edit_contribution(user: Any, contribution: Any) -> bool:
+    """A contribution: coalition admins and superusers, and its partner's staff."""
+    return contribution_partners(user).filter(pk=contribution.partner_id).exists()
+
+
 def workspace_managers() -> QuerySet[Any]:
     """Who is told of workspace matters (agreements about to expire): the active coalition
     admins with an e-mail address."""

@@ -331,6 +331,7 @@ ENCRYPTION_KEYS = env_list("COMMONWEAL_ENCRYPTION_KEYS")
 # Hours within which a navigator must follow up a screening that started the safety protocol.
 COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW_UP_HOURS", "24"))
 COMMONWEAL_AGREEMENT_WARNING_DAYS = int(os.environ.get("COMMONWEAL_AGREEMENT_WARNING_DAYS", "60"))
+COMMONWEAL_FUNDING_WARNING_DAYS = int(os.environ.get("COMMONWEAL_FUNDING_WARNING_DAYS", "90"))
 
 # A sent referral with no answer after this many days, or an accepted one with no progress,
 # comes first on the navigator's worklist as overdue.

@@ -270,6 +270,12 @@ def update_partner(request: HttpRequest, partner_id: uuid.UUID):
 
 
 # The goals, indicators and values operations (goal_api.py), the action plan's
-# (plan_api.py) and the meetings' (meeting_api.py) are on this same router:
-# importing it registers them (a nested router with an empty prefix breaks ninja's paths).
-from commonweal.partnerships import goal_api, meeting_api, plan_api  # noqa: E402, F401
+# (plan_api.py), the meetings' (meeting_api.py) and the resource ledger's (ledger_api.py)
+# are on this same router: importing those modules registers them (a nested router with an
+# empty prefix breaks ninja's paths).
+from commonweal.partnerships import (  # noqa: E402, F401
+    goal_api,
+    ledger_api,
+    meeting_api,
+    plan_api,
+)

@@ -12,6 +12,8 @@ from commonweal.directory.models import Organization
 from commonweal.insights.periods import Quarter
 from commonweal.partnerships.models import (
     CommunityNeed,
+    Contribution,
+    FundingStream,
     Goal,
     Indicator,
     MeetingStatus,
@@ -253,3 +255,35 @@ class ActionItemForm(TaskForm):
 
     class Meta(TaskForm.Meta):
         fields = ["strategy", "title", "owner", "responsible", "due_date"]
+
+
+class ContributionForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = [
+            "partner",
+            "programme",
+            "kind",
+            "description",
+            "quantity",
+            "value",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners.select_related("organization").order_by(
+            "organization__name"
+        )
+        if len(self.fields["partner"].queryset) == 1:
+            # Partner staff record for their own partner: nothing to choose.
+            self.fields["partner"].empty_label = None
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = FundingStream
+        fields = ["programme", "funder", "amount", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}

@@ -541,3 +541,95 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# --- the resource ledger ----------------------------------------------------------------------
+
+
+class ContributionKind(models.TextChoices):
+    FUNDS = "funds", _("Funds")
+    STAFF_HOURS = "staff_hours", _("Staff hours")
+    SPACE = "space", _("Space")
+    EQUIPMENT = "equipment", _("Equipment")
+    IN_KIND = "in_kind", _("Other in-kind")
+
+
+class Contribution(models.Model):
+    """What a partner brings to a programme: money, staff time, a room, equipment, goods —
+    with its value in US dollars, so contributions of every kind add up."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("partner")
+    )
+    programme = models.ForeignKey(
+        "programs.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("programme"),
+        help_text=_("Leave empty for the partnership as a whole."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ContributionKind.choices)
+    description = models.CharField(_("what"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Hours, square feet, items … as the description says."),
+    )
+    value = models.DecimalField(_("value (US dollars)"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "description"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.value is not None and self.value < 0:
+            errors["value"] = _("A contribution's value cannot be negative.")
+        if self.quantity is not None and self.quantity < 0:
+            errors["quantity"] = _("A quantity cannot be negative.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end must be on or after the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FundingStream(models.Model):
+    """Money that keeps a programme going (a grant, a contract), with the day it ends."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(
+        "programs.Programme",
+        on_delete=models.CASCADE,
+        related_name="funding_streams",
+        verbose_name=_("programme"),
+    )
+    funder = models.CharField(_("funder"), max_length=200)
+    amount = models.DecimalField(_("amount (US dollars)"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["ends_on", "funder"]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.programme}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.amount is not None and self.amount < 0:
+            errors["amount"] = _("An amount cannot be negative.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end must be on or after the start.")
+        if errors:
+            raise ValidationError(errors)

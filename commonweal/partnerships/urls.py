@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.partnerships import goal_views, meeting_views, plan_views, views
+from commonweal.partnerships import goal_views, ledger_views, meeting_views, plan_views, views
 
 app_name = "partnerships"
 
@@ -99,5 +99,25 @@ urlpatterns += [
         "meetings/<uuid:meeting_id>/invitation.ics",
         meeting_views.meeting_ics,
         name="meeting_ics",
+    ),
+]
+
+urlpatterns += [
+    path("resources/", ledger_views.ledger_index, name="ledger"),
+    path(
+        "resources/contributions/new/",
+        ledger_views.contribution_create,
+        name="contribution_create",
+    ),
+    path(
+        "resources/contributions/<uuid:contribution_id>/edit/",
+        ledger_views.contribution_edit,
+        name="contribution_edit",
+    ),
+    path("resources/funding/new/", ledger_views.funding_create, name="funding_create"),
+    path(
+        "resources/funding/<uuid:stream_id>/edit/",
+        ledger_views.funding_edit,
+        name="funding_edit",
     ),
 ]

@@ -23,7 +23,9 @@ def workspace(site) -> dict[str, Any]:
     from commonweal.partnerships.models import (
         Attendance,
         CommunityNeed,
+        Contribution,
         Decision,
+        FundingStream,
         Goal,
         Indicator,
         IndicatorValue,
@@ -34,6 +36,7 @@ def workspace(site) -> dict[str, Any]:
         PlanTask,
         Strategy,
     )
+    from commonweal.programs.models import Programme
 
     food = Organization.objects.create(name="Northside Food Bank", description="Food.")
     clinic = Organization.objects.create(name="Eastside Clinic", description="Care.")
@@ -103,6 +106,25 @@ def workspace(site) -> dict[str, Any]:
     Decision.objects.create(meeting=meeting, text="Open on Saturdays")
     task.meeting = meeting
     task.save()
+    programme = Programme.objects.create(
+        organization=food, name="Saturday pantry", kind="other", starts_on=dt.date(2026, 1, 1)
+    )
+    Contribution.objects.create(
+        partner=pantry,
+        programme=programme,
+        kind="staff_hours",
+        description="Volunteer coordinator",
+        quantity=Decimal("40"),
+        value=Decimal("1200"),
+        starts_on=dt.date(2026, 1, 1),
+    )
+    FundingStream.objects.create(
+        programme=programme,
+        funder="County grant",
+        amount=Decimal("50000"),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=timezone.localdate() + dt.timedelta(days=45),
+    )
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
     staff = User.objects.create_user(username="pat.partner", password=PASSWORD)
@@ -154,6 +176,9 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         f"/partnership/meetings/{workspace['meeting'].pk}/attendance/",
         f"/partnership/meetings/{workspace['meeting'].pk}/decisions/new/",
         f"/partnership/meetings/{workspace['meeting'].pk}/action-items/new/",
+        "/partnership/resources/",
+        "/partnership/resources/contributions/new/",
+        "/partnership/resources/funding/new/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -303,5 +328,34 @@ def test_a_coalition_admin_schedules_a_meeting_without_javascript(browser, site,
             page.get_by_role("link", name="Add to your calendar (.ics)").get_attribute("href")
         )
         assert "TZID=America/Los_Angeles:20300311T180000" in ics.text()
+    finally:
+        context.close()
+
+
+def test_partner_staff_record_a_contribution_without_javascript(browser, site, workspace) -> None:
+    context = browser.new_context(
+        base_url=site, viewport={"width": 320, "height": 640}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "pat.partner")
+        page.goto("/partnership/resources/")
+        main = page.get_by_role("main").inner_text()
+        assert "Saturday pantry" in main and "in 45 days" in main  # the sustainability warning
+        _fits(page)
+        page.get_by_role("link", name="Record a contribution").click()
+        page.get_by_label("Kind").select_option(label="Space")
+        page.get_by_label("What").fill("Hall on Saturdays")
+        page.get_by_label("Value (US dollars)").fill("-100")
+        page.get_by_label("From").fill("2026-03-01")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "cannot be negative" in page.get_by_role("main").inner_text()
+        page.get_by_label("Value (US dollars)").fill("2400")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        totals = page.get_by_role("table", name="Contributions by partner").inner_text()
+        assert "$3,600.00" in totals
+        _fits(page)
     finally:
         context.close()

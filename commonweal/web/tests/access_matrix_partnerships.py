@@ -20,6 +20,9 @@ from commonweal.web.tests.matrix_cast import Cast
 # A task of `home`: its partner staff keep it current, with the workspace's managers.
 TASK = row("         login  403  403  ok    403  ok    403  ok    403")
 API_TASK = row("     401    403  403  ok    403  ok    403  ok    403")
+# Recording a contribution: the managers, and partner staff of any partner (for their own;
+# the receiver's POST names `home`'s partner, which its form refuses with a 200 and errors).
+CONTRIBUTE = row("   login  403  403  ok    403  ok    403  ok    ok")
 WORKSPACE = row("    login  403  ok   ok    403  ok    ok   ok    ok")
 MANAGE = row("       login  403  403  403   403  ok    403  ok    403")
 API_WORKSPACE = row("401    403  ok   ok    403  ok    ok   ok    ok")
@@ -182,6 +185,56 @@ def _action_item(cast: Cast) -> dict[str, Any]:
     }
 
 
+def _ledger(cast: Cast) -> Any:
+    """A programme of `home`, a contribution by `home` and a funding stream (once per cast)."""
+    import datetime as dt
+
+    from commonweal.partnerships.models import Contribution, FundingStream
+    from commonweal.programs.models import Programme
+
+    home = _partners(cast)
+    programme, _ = Programme.objects.get_or_create(
+        organization=cast.world.home,
+        name="Saturday pantry",
+        defaults={"kind": "other", "starts_on": dt.date(2026, 1, 1)},
+    )
+    contribution, _ = Contribution.objects.get_or_create(
+        partner=home,
+        description="Hall on Saturdays",
+        defaults={"kind": "space", "value": 2400, "starts_on": dt.date(2026, 1, 1)},
+    )
+    stream, _ = FundingStream.objects.get_or_create(
+        programme=programme,
+        funder="County",
+        defaults={
+            "amount": 50000,
+            "starts_on": dt.date(2026, 1, 1),
+            "ends_on": dt.date(2030, 1, 1),
+        },
+    )
+    return programme, contribution, stream
+
+
+def _contribution_form(cast: Cast) -> dict[str, Any]:
+    return {
+        "partner": str(_partners(cast).pk),
+        "kind": "funds",
+        "description": "A grant",
+        "value": "100",
+        "starts_on": "2026-01-01",
+    }
+
+
+def _funding_form(cast: Cast) -> dict[str, Any]:
+    return {
+        "programme": str(_ledger(cast)[0].pk),
+        "funder": "County",
+        "amount": "50000",
+        "starts_on": "2026-01-01",
+        "ends_on": "2030-01-01",
+    }
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -271,6 +324,22 @@ PAGES: dict[str, Page] = {
     ),
     "partnerships:partner_roles": Page(WORKSPACE, params=lambda c: _task(c) and _partner(c)),
     # Meetings: read (and the .ics downloaded) by the workspace, run by its managers.
+    # The resource ledger: read by the workspace; contributions recorded by partners' staff
+    # for their own partner, funding streams by the managers.
+    "partnerships:ledger": Page(WORKSPACE, params=lambda c: _ledger(c) and {}),
+    "partnerships:contribution_create": Page(
+        CONTRIBUTE, CONTRIBUTE, params=_workspace, form=_contribution_form
+    ),
+    "partnerships:contribution_edit": Page(
+        TASK,
+        TASK,
+        params=lambda c: {"contribution_id": _ledger(c)[1].pk},
+        form=_contribution_form,
+    ),
+    "partnerships:funding_create": Page(MANAGE, MANAGE, params=_workspace, form=_funding_form),
+    "partnerships:funding_edit": Page(
+        MANAGE, MANAGE, params=lambda c: {"stream_id": _ledger(c)[2].pk}, form=_funding_form
+    ),
     "partnerships:meeting_list": Page(WORKSPACE, params=lambda c: _meeting(c) and {}),
     "partnerships:meeting_create": Page(
         MANAGE, MANAGE, params=_workspace, form=lambda c: _MEETING_FORM
@@ -307,7 +376,39 @@ OPERATIONS: dict[str, Operation] = {
 G = "commonweal_partnerships_goal_api_"
 L = "commonweal_partnerships_plan_api_"
 M = "commonweal_partnerships_meeting_api_"
+R = "commonweal_partnerships_ledger_api_"
 OPERATIONS |= {
+    f"{R}list_contributions": Operation(API_WORKSPACE, params=lambda c: _ledger(c) and {}),
+    # The receiver's staff record for their own partner only: `home`'s is refused.
+    f"{R}create_contribution": Operation(
+        API_TASK,
+        params=_workspace,
+        body=lambda c: {
+            "partner_id": str(_partners(c).pk),
+            "kind": "funds",
+            "description": "A grant",
+            "value": 100,
+            "starts_on": "2026-01-01",
+        },
+    ),
+    f"{R}update_contribution": Operation(
+        API_TASK,
+        params=lambda c: {"contribution_id": _ledger(c)[1].pk},
+        body=lambda c: {"value": 2600},
+    ),
+    f"{R}list_funding": Operation(API_WORKSPACE, params=lambda c: _ledger(c) and {}),
+    f"{R}create_funding": Operation(
+        API_MANAGE,
+        params=lambda c: _ledger(c) and {},
+        body=lambda c: {
+            "programme_id": str(_ledger(c)[0].pk),
+            "funder": "State",
+            "amount": 1000,
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-01-01",
+        },
+    ),
+    f"{R}resources_summary": Operation(API_WORKSPACE, params=lambda c: _ledger(c) and {}),
     f"{M}list_meetings": Operation(API_WORKSPACE, params=lambda c: _meeting(c) and {}),
     f"{M}create_meeting": Operation(API_MANAGE, params=_workspace, body=lambda c: _MEETING_FORM),
     f"{M}read_meeting": Operation(API_WORKSPACE, params=_meeting),
