@@ -7,6 +7,7 @@ organisation's partner staff only (`policy.can_see_registrants`), audit-logged o
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -128,9 +129,11 @@ def check_in(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResp
     session, found = _checkin_meeting(request, session_id, occurrence)
     key = found.key.isoformat()
     if request.method == "POST":
-        made = get_object_or_404(
-            Registration, pk=request.POST.get("registration") or None, session=session
-        )
+        try:
+            chosen = uuid.UUID(request.POST.get("registration", ""))
+        except ValueError:
+            raise Http404 from None
+        made = get_object_or_404(Registration, pk=chosen, session=session, occurrence=key)
         registrations.check_in(made, attended=request.POST.get("attended") == "1", by=request.user)
         return redirect(request.path)
     people = list(

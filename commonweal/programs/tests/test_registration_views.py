@@ -115,3 +115,12 @@ def test_staff_mark_someone_here(upcoming, partner_staff, other_org_staff) -> No
     )
     made.refresh_from_db()
     assert made.attended is True
+
+
+def test_a_malformed_or_foreign_registration_is_not_found_at_check_in(
+    upcoming, partner_staff
+) -> None:
+    url = reverse("programs:check_in", args=[upcoming.pk, _key(upcoming)])
+    for value in ["not-a-uuid", "", "8c3e5d4e-0000-4000-8000-000000000000"]:
+        response = _client(partner_staff).post(url, {"registration": value, "attended": "1"})
+        assert response.status_code == 404
