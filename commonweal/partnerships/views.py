@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from commonweal import policy
 from commonweal.partnerships import agreements, meetings, partners
 from commonweal.partnerships.forms import ContactForm, PartnerCreateForm, PartnerForm
-from commonweal.partnerships.models import Meeting, Partner, PartnerContact, PlanTask
+from commonweal.partnerships.models import (
+    FundingStream,
+    Indicator,
+    Meeting,
+    Partner,
+    PartnerContact,
+    PlanTask,
+)
 
 
 def _require_workspace(request: HttpRequest) -> None:
@@ -48,16 +55,27 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """The coalition dashboard: goals and where their curves stand, overdue tasks, the next
+    meetings, agreements and programme funding about to end — each linking to its part."""
+    from commonweal.partnerships import goal_views, ledger
+
     _require_workspace(request)
     today = timezone.localdate()
     horizon = agreements.horizon_days()
     members = Partner.objects.active().with_organization()
+    indicators = Indicator.objects.select_related("goal").prefetch_related("values")
+    streams = FundingStream.objects.select_related("programme")
     return render(
         request,
         "partnerships/index.html",
         _context(
             request,
             partner_count=members.count(),
+            indicators=[goal_views.indicator_summary(i) for i in indicators],
+            funding_warnings=ledger.sustainability(
+                streams, today=today, horizon=ledger.horizon_days()
+            ),
+            funding_horizon=ledger.horizon_days(),
             warnings=agreements.warnings(members, today=today, horizon=horizon),
             overdue_tasks=PlanTask.objects.overdue(today).count(),
             next_meetings=[

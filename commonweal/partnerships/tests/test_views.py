@@ -115,3 +115,67 @@ def test_the_nav_offers_the_workspace_to_members_only(
     assert f'href="{link}"' in client.get(reverse("web:home")).content.decode()
     client.force_login(resident)
     assert f'href="{link}"' not in client.get(reverse("web:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_brings_the_workspace_together(client, partner, analyst) -> None:
+    from decimal import Decimal
+
+    from commonweal.partnerships.models import (
+        FundingStream,
+        Goal,
+        Indicator,
+        IndicatorValue,
+        Meeting,
+        PlanTask,
+        Strategy,
+    )
+    from commonweal.programs.models import Programme
+
+    today = timezone.localdate()
+    goal = Goal.objects.create(title="Fed", population_result="Enough to eat.")
+    indicator = Indicator.objects.create(
+        goal=goal,
+        kind="population",
+        name="Short of food",
+        unit="percent",
+        direction="down",
+        baseline_value=Decimal("18"),
+        target_value=Decimal("12"),
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        value=Decimal("15"),
+        source="manual",
+    )
+    PlanTask.objects.create(
+        strategy=Strategy.objects.create(title="Rides"),
+        title="Drivers",
+        owner=partner,
+        responsible="Ben",
+        due_date=today - dt.timedelta(days=1),
+    )
+    Meeting.objects.create(
+        title="Steering group",
+        time_zone="UTC",
+        place="Hall",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        ends_at=timezone.now() + dt.timedelta(days=3, hours=1),
+    )
+    programme = Programme.objects.create(
+        organization=partner.organization, name="Saturday pantry", kind="other", starts_on=today
+    )
+    FundingStream.objects.create(
+        programme=programme,
+        funder="County",
+        amount=1,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=10),
+    )
+    client.force_login(analyst)
+    main = client.get(reverse("partnerships:index")).content.decode()
+    assert "Short of food" in main and "better than the baseline" in main
+    assert "1 task is overdue." in main and "Steering group" in main
+    assert "Saturday pantry" in main
