@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def language_names(codes: list[str]) -> str:
-    return ", ".join(display_name(name=code, code=code) for code in codes or [])
+    return ", ".join(display_name(name="", code=code) or code for code in codes or [])
 
 
 @register.filter

@@ -117,6 +117,7 @@ def test_it_shows_the_public_programme_page_in_the_programmes_zone(
     assert page.status_code == 200
     assert len(page.context["events"]) == 1
     assert "10:00 AM" in page.content.decode()
+    assert "Spanish" in page.content.decode()  # the language's name, not its code
 
 
 def test_it_hides_an_unpublished_programme_from_the_public(
