@@ -174,6 +174,23 @@ def _promote(session: Session, key: str, *, now: dt.datetime) -> None:
     _remind(waiting, found, now=now)
 
 
+def meeting_cancelled(session: Session, found: recurrence.Occurrence) -> int:
+    """Tell everyone signed up (or waiting) for a meeting the partner cancelled; withdraw their
+    reminders. Returns how many were told."""
+    people = list(
+        Registration.objects.filter(session=session, occurrence=found.key.isoformat())
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session__programme", "session__location")
+    )
+    for person in people:
+        outbox.OutboxMessage.objects.filter(
+            idempotency_key=_key(person, "programme-reminder"),
+            status=outbox.OutboxStatus.PENDING,
+        ).update(status=outbox.OutboxStatus.CANCELLED)
+        _enqueue(person, found, "programme-meeting-cancelled", send_after=timezone.now())
+    return len(people)
+
+
 def check_in(registration: Registration, *, attended: bool, by: Any) -> Registration:
     Registration.objects.filter(pk=registration.pk).update(attended=attended)
     registration.attended = attended

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonweal.programs import recurrence
 from commonweal.programs.models import (
@@ -153,6 +154,19 @@ def _check_session(session: Session) -> None:
             errors.setdefault("rule", []).append(str(error))
         else:
             session.rule = recurrence.normalize_rule(session.rule)
+    if not session._state.adding and "rule" not in errors and "starts_on" not in errors:
+        stranded = _stranded_registrations(session)
+        if stranded:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                ngettext(
+                    "%(count)s person signed up for a meeting this change removes.",
+                    "%(count)s people signed up for meetings this change removes.",
+                    stranded,
+                )
+                % {"count": stranded}
+                + " "
+                + _("Cancel those meetings instead, so they are told.")
+            )
     taken = 0 if session._state.adding else registrations_count(session)
     if session.capacity is not None and session.capacity < taken:
         errors.setdefault("capacity", []).append(
@@ -161,6 +175,20 @@ def _check_session(session: Session) -> None:
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _stranded_registrations(session: Session) -> int:
+    """Active sign-ups for meetings the session's new schedule no longer has."""
+    try:
+        keys = {o.key.isoformat() for o in session.occurrences()}
+    except recurrence.RecurrenceError:
+        return 0  # reported on the rule's field already
+    return (
+        Registration.objects.filter(session=session)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(occurrence__in=keys)
+        .count()
+    )
 
 
 def _exdate_text(values: Any) -> list[str]:
@@ -208,9 +236,14 @@ def cancel_occurrence(
     found = find_occurrence(session, occurrence)
     if found is None:
         raise ValidationError({"occurrence": [_("This session has no meeting at that time.")]})
-    cancellation, _created = Cancellation.objects.get_or_create(
+    cancellation, created = Cancellation.objects.get_or_create(
         session=session, occurrence=found.key.isoformat(), defaults={"reason": reason[:200]}
     )
+    if created:
+        from commonweal.programs import registration
+
+        # In the same transaction: the people signed up are told, their reminders withdrawn.
+        registration.meeting_cancelled(session, found)
     return cancellation
 
 

@@ -148,3 +148,30 @@ def test_capacity_is_never_exceeded_by_concurrent_registrations(weekly, partner_
     statuses = list(Registration.objects.values_list("status", flat=True))
     assert statuses.count("registered") == 3
     assert statuses.count("waitlisted") == people - 3
+
+
+def test_cancelling_a_meeting_tells_the_people_signed_up_and_withdraws_reminders(
+    weekly, partner_staff
+) -> None:
+    made = _sign_up(weekly)
+    schedule.cancel_occurrence(weekly, occurrence=MEETING, by=partner_staff)
+    reminder = OutboxMessage.objects.get(idempotency_key=f"programme-reminder:{made.pk}")
+    assert reminder.status == OutboxStatus.CANCELLED
+    told = OutboxMessage.objects.get(idempotency_key=f"programme-meeting-cancelled:{made.pk}")
+    assert "is cancelled" in told.body and told.to == "ab@example.org"
+
+
+def test_a_schedule_change_that_would_strand_sign_ups_is_refused(weekly, partner_staff) -> None:
+    _sign_up(weekly)
+    with pytest.raises(ValidationError) as refused:
+        schedule.update_session(weekly, by=partner_staff, exdates=["2026-03-10T18:00"])
+    assert refused.value.message_dict["__all__"] == [
+        "1 person signed up for a meeting this change removes. "
+        "Cancel those meetings instead, so they are told."
+    ]
+    with pytest.raises(ValidationError):
+        schedule.update_session(weekly, by=partner_staff, start_time=dt.time(19, 0))
+    weekly.refresh_from_db()
+    assert weekly.exdates == [] and weekly.start_time == dt.time(18, 0)
+    # A change that keeps the meeting is fine.
+    assert schedule.update_session(weekly, by=partner_staff, capacity=5).capacity == 5
