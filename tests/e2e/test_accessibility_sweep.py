@@ -41,6 +41,7 @@ NOT_SWEPT = {
     # Downloads (Content-Disposition: attachment): the browser saves them, no page to read.
     "gaps:csv": "a CSV download",
     "gaps:geojson": "a GeoJSON download",
+    "insights:report_pdf": "a PDF download",
 }
 
 
