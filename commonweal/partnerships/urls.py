@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from commonweal.partnerships import goal_views, ledger_views, meeting_views, plan_views, views
+from commonweal.partnerships import (
+    goal_views,
+    ledger_views,
+    meeting_views,
+    network_views,
+    plan_views,
+    views,
+)
 
 app_name = "partnerships"
 
@@ -121,3 +128,5 @@ urlpatterns += [
         name="funding_edit",
     ),
 ]
+
+urlpatterns += [path("network/", network_views.network_index, name="network")]

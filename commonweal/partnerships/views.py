@@ -57,7 +57,8 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     """The coalition dashboard: goals and where their curves stand, overdue tasks, the next
     meetings, agreements and programme funding about to end — each linking to its part."""
-    from commonweal.partnerships import goal_views, ledger
+    from commonweal.insights import periods
+    from commonweal.partnerships import goal_views, ledger, network, network_data
 
     _require_workspace(request)
     today = timezone.localdate()
@@ -65,6 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     members = Partner.objects.active().with_organization()
     indicators = Indicator.objects.select_related("goal").prefetch_related("values")
     streams = FundingStream.objects.select_related("programme")
+    quarter = periods.completed_quarters(today, 1)[0]
     return render(
         request,
         "partnerships/index.html",
@@ -76,6 +78,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 streams, today=today, horizon=ledger.horizon_days()
             ),
             funding_horizon=ledger.horizon_days(),
+            network_quarter=quarter,
+            network=network.measure(network_data.build(quarter.start, quarter.end)),
             warnings=agreements.warnings(members, today=today, horizon=horizon),
             overdue_tasks=PlanTask.objects.overdue(today).count(),
             next_meetings=[

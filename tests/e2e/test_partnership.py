@@ -179,6 +179,7 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         "/partnership/resources/",
         "/partnership/resources/contributions/new/",
         "/partnership/resources/funding/new/",
+        "/partnership/network/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})

@@ -340,6 +340,8 @@ PAGES: dict[str, Page] = {
     "partnerships:funding_edit": Page(
         MANAGE, MANAGE, params=lambda c: {"stream_id": _ledger(c)[2].pk}, form=_funding_form
     ),
+    # The network: who works with whom, measured; ties only, never counts of people.
+    "partnerships:network": Page(WORKSPACE, params=lambda c: _meeting(c) and _ledger(c) and {}),
     "partnerships:meeting_list": Page(WORKSPACE, params=lambda c: _meeting(c) and {}),
     "partnerships:meeting_create": Page(
         MANAGE, MANAGE, params=_workspace, form=lambda c: _MEETING_FORM
