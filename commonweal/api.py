@@ -17,6 +17,7 @@ from commonweal.programs.api import router as programs_router
 from commonweal.referrals.api import router as referrals_router
 from commonweal.referrals.care_plan_api import router as care_plan_router
 from commonweal.screening.api import router as screening_router
+from commonweal.web.api_reference import AccessibleReference
 
 UNAUTHORIZED = {
     "description": "No valid bearer token (or signed-in session) was sent.",
@@ -75,6 +76,7 @@ class DocumentedAPI(NinjaAPI):
 
 api_v1 = DocumentedAPI(
     title="commonweal API",
+    docs=AccessibleReference(),
     version="1",
     urls_namespace="api_v1",
     description="The commonweal JSON API. Authenticate with a personal API token: "

@@ -35,9 +35,6 @@ PHONE = {"width": 320, "height": 640}
 
 # Pages left out of the sweep, each with the reason (the statement page lists them too).
 NOT_SWEPT = {
-    # Swagger UI as django-ninja serves it: a developers' tool, not ours to restyle; the
-    # same operations are documented in the OpenAPI document, which is plain JSON.
-    "api_v1:openapi-view": "third-party API explorer for developers",
     # Downloads (Content-Disposition: attachment): the browser saves them, no page to read.
     "gaps:csv": "a CSV download",
     "gaps:geojson": "a GeoJSON download",
