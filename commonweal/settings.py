@@ -255,8 +255,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # "Use my location" on the search page needs geolocation on our own origin; nothing else.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self)"
 # No inline script or style anywhere: htmx is told not to inject its indicator style and
-# never to evaluate code (base.html). Django's admin and ninja's Swagger UI (/api/v1/docs)
-# comply as they are, so no view needs an override (tests/e2e/test_content_security.py).
+# never to evaluate code (base.html). Django's admin complies as it is, and the API docs are
+# our own page, so no view needs an override (tests/e2e/test_content_security.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
