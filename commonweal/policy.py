@@ -551,3 +551,24 @@ def can_see_registrants(user: Any, organization: Organization) -> bool:
             organization_id=organization.pk, role=Role.PARTNER_STAFF
         ).exists()
     )
+
+
+
+def training_organizations(user: Any) -> QuerySet[Organization]:
+    """Organisations whose training records (trained people's names) this user keeps: their
+    partner staff; superusers all."""
+    if not _signed_in(user):
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.order_by("name")
+    return (
+        Organization.objects.filter(memberships__user=user, memberships__role=Role.PARTNER_STAFF)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def can_see_training_coverage(user: Any) -> bool:
+    """Where trained people are lacking (counts by ZIP and language, no names): coalition
+    admins and superusers."""
+    return can_edit_any_listing(user)

@@ -24,7 +24,7 @@ from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.api_auth import api_auth
 from commonweal.accounts.models import AuditEvent
-from commonweal.programs import calendar, recurrence, registration, schedule
+from commonweal.programs import calendar, recurrence, registration, schedule, training
 from commonweal.programs.forms import CancelForm, ProgrammeForm, SessionForm
 from commonweal.programs.models import (
     Kind,
@@ -32,6 +32,7 @@ from commonweal.programs.models import (
     Registration,
     RegistrationStatus,
     Session,
+    TrainingRecord,
 )
 
 router = Router(tags=["programs"], auth=api_auth)
@@ -617,3 +618,40 @@ def attendance(request: HttpRequest, programme_id: uuid.UUID):
                 }
             )
     return Status(200, rows)
+
+
+# --- training -------------------------------------------------------------------------------
+
+
+class CoverageCellOut(Schema):
+    zip_code: str
+    language: str
+    trained: int
+    expiring: int
+
+
+@router.get(
+    "/training/coverage",
+    response={200: list[CoverageCellOut], 403: ProgramsError},
+    summary="Trained people with a valid certificate per ZIP code and language (counts only)",
+)
+def training_coverage(request: HttpRequest):
+    if not policy.can_see_training_coverage(request.auth):
+        return message(403, "coalition admins see where trained people are lacking", "forbidden")
+    rows = [
+        training.Row(r.zip_code, tuple(r.languages), r.expires_on)
+        for r in TrainingRecord.objects.only("zip_code", "languages", "expires_on")
+    ]
+    cells = training.coverage(rows, today=timezone.localdate())
+    return Status(
+        200,
+        [
+            {
+                "zip_code": c.zip_code,
+                "language": c.language,
+                "trained": c.current,
+                "expiring": c.expiring,
+            }
+            for c in cells
+        ],
+    )

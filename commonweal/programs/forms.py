@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonweal.directory.models import Location, Organization, Service
-from commonweal.programs.models import Kind, Programme, Session
+from commonweal.programs.models import Kind, Programme, Session, TrainingRecord
 
 
 class LanguagesField(forms.CharField):
@@ -63,6 +63,14 @@ class DateTimesField(forms.CharField):
         return value or ""
 
 
+def _only_choice(field: Any, organizations: Any) -> None:
+    """Staff of one organisation find it chosen already (no empty choice to get wrong)."""
+    only = list(organizations[:2])
+    if len(only) == 1:
+        field.initial = only[0].pk
+        field.empty_label = None
+
+
 class ProgrammeForm(forms.ModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Organisation")
@@ -95,6 +103,7 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        _only_choice(self.fields["organization"], organizations)
         self.fields["service"].queryset = Service.objects.filter(
             organization__in=organizations
         ).order_by("name")
@@ -191,3 +200,37 @@ class RegistrationForm(forms.Form):
         max_length=200,
         help_text=_("We send your confirmation and a reminder here. Nothing else."),
     )
+
+
+class TrainingForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Organisation")
+    )
+    languages = LanguagesField(
+        label=_("Languages"), help_text=_("Language codes, separated by commas, like en, es.")
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "organization",
+            "name",
+            "email",
+            "role",
+            "training",
+            "completed_on",
+            "expires_on",
+            "languages",
+            "zip_code",
+        ]
+        widgets = {
+            "name": forms.TextInput,
+            "email": forms.EmailInput,
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        _only_choice(self.fields["organization"], organizations)

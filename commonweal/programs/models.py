@@ -216,3 +216,49 @@ class Registration(models.Model):
     def __str__(self) -> str:
         # Never the name or contact: this string may reach logs and the admin's history.
         return f"registration {self.pk}"
+
+
+class TrainingKind(models.TextChoices):
+    MHFA = "mhfa", _("Mental Health First Aid")
+    PFA = "pfa", _("Psychological first aid")
+    CHW = "chw", _("Community health worker certification")
+    QPR = "qpr", _("QPR suicide prevention")
+    TRAUMA = "trauma_informed", _("Trauma-informed care")
+    OTHER = "other", _("Other")
+
+
+class TraineeRole(models.TextChoices):
+    LAY_LEADER = "lay_leader", _("Lay leader")
+    PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
+    MENTOR = "mentor", _("Mentor")
+    STAFF = "staff", _("Staff")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class TrainingRecord(models.Model):
+    """Someone a partner trained: who, in what, when, until when. The name and email are
+    person data of the recording organisation (encrypted, its partner staff alone read them)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.CASCADE, related_name="training_records"
+    )
+    name = EncryptedTextField(_("name"))
+    email = EncryptedTextField(
+        _("email"), blank=True, help_text=_("For a reminder before the certificate expires.")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TraineeRole.choices)
+    training = models.CharField(_("training"), max_length=20, choices=TrainingKind.choices)
+    completed_on = models.DateField(_("completed on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # A ZIP code, not an address: enough to see where trained people are lacking.
+    zip_code = models.CharField(_("ZIP code"), max_length=5)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_on", "completed_on"]
+
+    def __str__(self) -> str:
+        return f"training record {self.pk}"  # never the name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.programs import registration_views, views
+from commonweal.programs import registration_views, training_views, views
 
 app_name = "programs"
 
@@ -22,4 +22,7 @@ urlpatterns = [
         registration_views.check_in,
         name="check_in",
     ),
+    path("training/", training_views.training_list, name="training_list"),
+    path("training/new/", training_views.training_create, name="training_create"),
+    path("training/coverage/", training_views.training_coverage, name="training_coverage"),
 ]

@@ -60,7 +60,15 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     organizations = policy.programme_organizations(request.user)
     programmes = Programme.objects.of(organizations).with_organization()
-    return render(request, "programs/manage_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "programs/manage_list.html",
+        {
+            "programmes": programmes,
+            "keeps_training": policy.training_organizations(request.user).exists(),
+            "sees_coverage": policy.can_see_training_coverage(request.user),
+        },
+    )
 
 
 @login_required

@@ -159,3 +159,51 @@ def test_staff_check_people_in_on_a_phone(browser, site, axe, group) -> None:
             assert page.get_by_role("button", name="Undo: Zed Q. is here").is_visible()
         finally:
             context.close()
+
+
+def test_staff_record_a_training_on_a_phone_and_admins_see_the_gaps(
+    browser, site, axe, group
+) -> None:
+    from commonweal.accounts.models import Membership, User
+    from commonweal.programs.models import TrainingRecord
+
+    admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
+    Membership.objects.create(
+        user=admin, organization=group.programme.organization, role="coalition_admin"
+    )
+    context = browser.new_context(base_url=site, viewport=PHONE, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, "pat.partner")
+        page.goto(reverse("programs:training_create"))
+        page.get_by_label("Name").fill("Lena O.")
+        page.get_by_label("Role").select_option(label="Peer supporter")
+        page.get_by_label("Training").select_option(label="Mental Health First Aid")
+        page.get_by_label("Completed on").fill("2030-01-01")  # in the future: refused
+        page.get_by_label("Languages").fill("es")
+        page.get_by_label("ZIP code").fill("33101")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert "cannot be completed in the future" in page.locator(".errorlist").inner_text()
+        _fits(page)
+        page.get_by_label("Completed on").fill("2025-01-10")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert page.get_by_role("table").get_by_text("Lena O.").is_visible()
+        assert TrainingRecord.objects.count() == 1
+        _fits(page)
+    finally:
+        context.close()
+    context = browser.new_context(base_url=site, viewport=PHONE)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, "cora.admin")
+        page.goto(reverse("programs:training_coverage"))
+        assert "33101" in page.get_by_role("table").inner_text()
+        assert "Lena" not in page.content()
+        assert_accessible(page, axe)
+        _fits(page)
+    finally:
+        context.close()

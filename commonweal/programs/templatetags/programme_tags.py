@@ -12,7 +12,9 @@ register = template.Library()
 
 
 @register.filter
-def language_names(codes: list[str]) -> str:
+def language_names(codes: list[str] | str) -> str:
+    if isinstance(codes, str):
+        codes = [codes]
     return ", ".join(display_name(name="", code=code) or code for code in codes or [])
 
 

@@ -62,3 +62,16 @@ def test_registrants_are_seen_by_the_organising_staff_alone(
 ) -> None:
     # Coalition admins manage every programme but see no registrant: person data.
     assert policy.can_see_registrants(_user(request, role), organization) is allowed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _table({"partner_staff", "superuser"}))
+def test_keeping_an_organisations_training_records(request, organization, role, allowed) -> None:
+    user = _user(request, role)
+    assert (organization in policy.training_organizations(user)) is allowed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), _table({"coalition_admin", "superuser"}))
+def test_seeing_where_trained_people_are_lacking(request, role, allowed) -> None:
+    assert policy.can_see_training_coverage(_user(request, role)) is allowed

@@ -33,6 +33,11 @@ API_MANAGE = row("     401    403  403  ok    403  ok    403  ok    403")
 # staff, and superusers (audit-logged); coalition admins manage the programme but see nobody.
 REGISTRANTS = row("    login  403  403  ok    403  403   403  ok    403")
 API_REGISTRANTS = row("401    403  403  ok    403  403   403  ok    403")
+# Training records: names for the partner staff of any organisation (their own people) and
+# superusers; where trained people are lacking (counts): coalition admins and superusers.
+TRAINING = row("       login  403  403  ok    ok   403   403  ok    ok")
+COVERAGE = row("       login  403  403  403   403  ok    403  ok    403")
+API_COVERAGE = row("   401    403  403  403   403  ok    403  ok    403")
 API_MANAGER = row("    401    403  403  ok    403  ok    403  ok    403")
 
 FIRST = "2030-01-08"
@@ -107,6 +112,18 @@ def _occurrence(cast: Cast) -> dict[str, Any]:
     return {"occurrence": f"{FIRST}T18:00:00"}
 
 
+def _training_form(cast: Cast) -> dict[str, Any]:
+    return {
+        "organization": str(cast.world.home.pk),
+        "name": "Lena O.",
+        "role": "peer_supporter",
+        "training": "mhfa",
+        "completed_on": "2025-01-10",
+        "languages": "es",
+        "zip_code": "33101",
+    }
+
+
 PAGES: dict[str, Page] = {
     "events:calendar": Page(PUBLIC),
     "events:programme_detail": Page(PUBLIC, params=_programme_id),
@@ -145,6 +162,9 @@ PAGES: dict[str, Page] = {
     "programs:session_edit": Page(LISTING, LISTING, params=_session_id, form=_session_form),
     "programs:occurrence_cancel": Page(SIGNED_POST, LISTING, params=_session_id, form=_occurrence),
     "programs:occurrence_restore": Page(SIGNED_POST, LISTING, params=_session_id, form=_occurrence),
+    "programs:training_list": Page(TRAINING),
+    "programs:training_create": Page(TRAINING, TRAINING, form=_training_form),
+    "programs:training_coverage": Page(COVERAGE),
 }
 
 P = "commonweal_programs_api_"
@@ -184,4 +204,5 @@ OPERATIONS: dict[str, Operation] = {
     f"{P}list_registrants": Operation(API_REGISTRANTS, params=_session_id),
     # Counts only: whoever manages the programme.
     f"{P}attendance": Operation(API_MANAGE, params=_programme_id),
+    f"{P}training_coverage": Operation(API_COVERAGE),
 }
