@@ -553,7 +553,6 @@ def can_see_registrants(user: Any, organization: Organization) -> bool:
     )
 
 
-
 def training_organizations(user: Any) -> QuerySet[Organization]:
     """Organisations whose training records (trained people's names) this user keeps: their
     partner staff; superusers all."""
