@@ -13,6 +13,8 @@ from commonweal.insights.periods import Quarter
 from commonweal.partnerships.models import (
     CommunityNeed,
     Contribution,
+    Feedback,
+    FeedbackTopic,
     FundingStream,
     Goal,
     Indicator,
@@ -287,3 +289,22 @@ class FundingForm(forms.ModelForm):
         model = FundingStream
         fields = ["programme", "funder", "amount", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+
+
+class FeedbackForm(forms.Form):
+    """The resident's form: plain words, nothing that identifies them."""
+
+    topic = forms.ChoiceField(label=_("What is it about?"), choices=FeedbackTopic.choices)
+    text = forms.CharField(
+        label=_("What do you want to tell us?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Please do not write your name or anyone else's."),
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["status", "you_said", "we_did", "published"]
+        widgets = {"we_did": forms.Textarea(attrs={"rows": 3})}

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from commonweal.lib.encrypted_fields import EncryptedTextField
 from commonweal.partnerships import units
 from commonweal.partnerships.measures import MEASURES
 
@@ -633,3 +634,61 @@ class FundingStream(models.Model):
             errors["ends_on"] = _("The end must be on or after the start.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- community voice --------------------------------------------------------------------------
+
+
+class FeedbackTopic(models.TextChoices):
+    SERVICES = "services", _("Finding or using services")
+    ACCESS = "access", _("Getting there, opening hours or language")
+    HEALTH = "health", _("Health and wellbeing")
+    SAFETY = "safety", _("Safety in the neighbourhood")
+    IDEA = "idea", _("An idea for the partnership")
+    OTHER = "other", _("Something else")
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("New")
+    REVIEWED = "reviewed", _("Reviewed")
+    ACTED = "acted", _("Acted on")
+    CLOSED = "closed", _("Closed without action")
+
+
+class Feedback(models.Model):
+    """What a resident told the partnership, anonymously: no account, name or contact is
+    asked for or kept. The words are encrypted at rest and read only by coalition admins;
+    the public "you said, we did" page shows the admins' own summary, never the words."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    topic = models.CharField(_("topic"), max_length=16, choices=FeedbackTopic.choices)
+    text = EncryptedTextField(_("what you want to tell us"))
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
+    )
+    you_said = models.CharField(
+        _("you said (a summary, in your own words)"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the public page shows. Leave out anything that could identify anyone."),
+    )
+    we_did = models.TextField(_("we did"), blank=True)
+    published = models.BooleanField(_("show on the “You said, we did” page"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} ({self.created_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        if self.published:
+            errors = {}
+            if not self.you_said.strip():
+                errors["you_said"] = _("Write the summary the public page will show.")
+            if not self.we_did.strip():
+                errors["we_did"] = _("Say what the partnership did.")
+            if errors:
+                raise ValidationError(errors)

@@ -9,6 +9,7 @@ from commonweal.partnerships import (
     network_views,
     plan_views,
     views,
+    voice_views,
 )
 
 app_name = "partnerships"
@@ -130,3 +131,10 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("network/", network_views.network_index, name="network")]
+
+urlpatterns += [
+    path("voice/", voice_views.feedback, name="feedback"),
+    path("you-said-we-did/", voice_views.you_said_we_did, name="you_said_we_did"),
+    path("voice/review/", voice_views.voice_review, name="voice_review"),
+    path("voice/review/<uuid:feedback_id>/", voice_views.feedback_review, name="feedback_review"),
+]

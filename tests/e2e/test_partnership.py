@@ -25,6 +25,7 @@ def workspace(site) -> dict[str, Any]:
         CommunityNeed,
         Contribution,
         Decision,
+        Feedback,
         FundingStream,
         Goal,
         Indicator,
@@ -125,6 +126,14 @@ def workspace(site) -> dict[str, Any]:
         starts_on=dt.date(2026, 1, 1),
         ends_on=timezone.localdate() + dt.timedelta(days=45),
     )
+    feedback = Feedback.objects.create(
+        topic="access",
+        text="The pantry closes before my shift ends.",
+        status="acted",
+        you_said="The pantry closes too early for working people.",
+        we_did="It now opens until 8 pm on Thursdays.",
+        published=True,
+    )
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
     staff = User.objects.create_user(username="pat.partner", password=PASSWORD)
@@ -137,6 +146,7 @@ def workspace(site) -> dict[str, Any]:
         "strategy": strategy,
         "task": task,
         "meeting": meeting,
+        "feedback": feedback,
     }
 
 
@@ -180,6 +190,8 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         "/partnership/resources/contributions/new/",
         "/partnership/resources/funding/new/",
         "/partnership/network/",
+        "/partnership/voice/review/",
+        f"/partnership/voice/review/{workspace['feedback'].pk}/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -360,3 +372,36 @@ def test_partner_staff_record_a_contribution_without_javascript(browser, site, w
         _fits(page)
     finally:
         context.close()
+
+
+def test_a_resident_tells_the_partnership_without_an_account_or_javascript(
+    axe, browser, site, workspace
+) -> None:
+    for javascript in (True, False):
+        context = browser.new_context(
+            base_url=site, viewport={"width": 320, "height": 640}, java_script_enabled=javascript
+        )
+        try:
+            page = context.new_page()
+            page.goto("/partnership/you-said-we-did/")
+            main = page.get_by_role("main").inner_text()
+            assert "closes too early" in main and "my shift" not in main
+            assert "988" in page.content()  # the crisis lines on every resident page
+            if javascript:
+                assert_accessible(page, axe)
+            _fits(page)
+            page.get_by_role("link", name="Tell the partnership").click()
+            if javascript:
+                assert_accessible(page, axe)
+            _fits(page)
+            page.get_by_label("What is it about?").select_option(label="Something else")
+            page.get_by_label("What do you want to tell us?").fill("I want to kill myself")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Send").click()
+            alert = page.get_by_role("alert")
+            assert "Talk to someone now" in alert.inner_text()
+            if javascript:
+                assert_accessible(page, axe)
+            _fits(page)
+        finally:
+            context.close()

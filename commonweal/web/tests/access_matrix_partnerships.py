@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commonweal.web.tests.access_matrix import SIGNED_POST, Operation, Page, row
+from commonweal.web.tests.access_matrix import PUBLIC, SIGNED_POST, Operation, Page, row
 from commonweal.web.tests.matrix_cast import Cast
 
 #                    anon   res  nav  staff out  admin anal super recv
@@ -235,6 +235,22 @@ def _funding_form(cast: Cast) -> dict[str, Any]:
     }
 
 
+def _the_feedback(cast: Cast) -> Any:
+    from commonweal.partnerships.models import Feedback
+
+    feedback, _ = Feedback.objects.get_or_create(
+        topic="access",
+        you_said="Open later",
+        defaults={"text": "Open later, please.", "we_did": "Open until 8", "published": True},
+    )
+    return feedback
+
+
+def _feedback(cast: Cast) -> dict[str, Any]:
+    _the_feedback(cast)
+    return {}
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -342,6 +358,19 @@ PAGES: dict[str, Page] = {
     ),
     # The network: who works with whom, measured; ties only, never counts of people.
     "partnerships:network": Page(WORKSPACE, params=lambda c: _meeting(c) and _ledger(c) and {}),
+    # Community voice: residents write and read "you said, we did" without an account;
+    # the messages themselves are read by the workspace's managers only.
+    "partnerships:feedback": Page(
+        PUBLIC, PUBLIC, form=lambda c: {"topic": "access", "text": "Open later, please."}
+    ),
+    "partnerships:you_said_we_did": Page(PUBLIC, params=_feedback),
+    "partnerships:voice_review": Page(MANAGE, params=_feedback),
+    "partnerships:feedback_review": Page(
+        MANAGE,
+        MANAGE,
+        params=lambda c: {"feedback_id": _the_feedback(c).pk},
+        form=lambda c: {"status": "reviewed"},
+    ),
     "partnerships:meeting_list": Page(WORKSPACE, params=lambda c: _meeting(c) and {}),
     "partnerships:meeting_create": Page(
         MANAGE, MANAGE, params=_workspace, form=lambda c: _MEETING_FORM

@@ -1,0 +1,69 @@
+"""Community voice pages: the public feedback form and "you said, we did" (anyone, no
+account), and the coalition admins' review. Rules: commonweal.policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from commonweal.partnerships import voice
+from commonweal.partnerships.forms import FeedbackForm, ReviewForm
+from commonweal.partnerships.goal_views import _form_page
+from commonweal.partnerships.models import Feedback, FeedbackStatus
+from commonweal.partnerships.views import _context, _require_manager
+
+BACK = (gettext_lazy("Community voice"), "partnerships:voice_review")
+
+
+def feedback(request: HttpRequest) -> HttpResponse:
+    """Anyone may write; the thanks page puts crisis help first when the words call for it."""
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _saved, danger = voice.submit(language=get_language() or "", **form.cleaned_data)
+        return render(request, "partnerships/feedback_thanks.html", {"crisis": danger})
+    return render(request, "partnerships/feedback_form.html", {"form": form})
+
+
+def you_said_we_did(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnerships/you_said.html", {"items": voice.published()})
+
+
+@login_required
+def voice_review(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    items = Feedback.objects.all()
+    return render(
+        request,
+        "partnerships/voice_review.html",
+        _context(
+            request,
+            new=[f for f in items if f.status == FeedbackStatus.NEW],
+            others=[f for f in items if f.status != FeedbackStatus.NEW],
+        ),
+    )
+
+
+@login_required
+def feedback_review(request: HttpRequest, feedback_id: Any) -> HttpResponse:
+    _require_manager(request)
+    item = get_object_or_404(Feedback, pk=feedback_id)
+    if request.method != "POST":
+        return render(
+            request,
+            "partnerships/feedback_review.html",
+            _context(request, item=item, form=ReviewForm(instance=item)),
+        )
+    return _form_page(
+        request,
+        ReviewForm(request.POST, instance=Feedback.objects.get(pk=item.pk)),
+        lambda data: voice.review(item, by=request.user, **data),
+        title=_("Review feedback"),
+        back=BACK,
+        done=lambda f: "partnerships:voice_review",
+        saved=_("The review is saved."),
+    )
