@@ -12,6 +12,7 @@ from commonweal.programs.models import Programme, Session
 from commonweal.programs.recurrence import Occurrence
 
 UPCOMING_PER_SESSION = 10
+NEXT_HORIZON = dt.timedelta(days=92)  # "next session" looks a season ahead, no further
 ONLINE = "online"
 
 
@@ -143,3 +144,25 @@ def by_day(found: Iterable[Event]) -> dict[dt.date, list[Event]]:
     for event in found:
         days.setdefault(event.start.date(), []).append(event)
     return days
+
+
+def next_events(
+    *,
+    now: dt.datetime,
+    service: object | None = None,
+    organization: object | None = None,
+    limit: int = 3,
+) -> list[Event]:
+    """The next meetings (not cancelled) of the published programmes of a directory service
+    or organisation: what a service page or a search result shows as "next session"."""
+    programmes = Programme.objects.published()
+    if service is not None:
+        programmes = programmes.filter(service=service)
+    if organization is not None:
+        programmes = programmes.filter(organization=organization)
+    found = [
+        event
+        for event in events(sessions_of(programmes), start=now, end=now + NEXT_HORIZON)
+        if not event.occurrence.cancelled and event.start >= now
+    ]
+    return found[:limit]

@@ -146,3 +146,35 @@ def test_the_calendar_names_a_bad_filter_and_never_fails(organization) -> None:
     response = Client().get(reverse("events:calendar"), {"start": "soon", "kind": "party"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"start", "kind"}
+
+
+def test_next_events_finds_a_services_next_meetings_skipping_cancelled(
+    organization, partner_staff
+) -> None:
+    from django.utils import timezone
+
+    from commonweal.directory.models import Service
+    from commonweal.programs import calendar, schedule
+
+    service = Service.objects.create(organization=organization, name="Parenting help")
+    first = dt.date.today() + dt.timedelta(days=1)
+    programme = schedule.create_programme(
+        organization=organization,
+        by=partner_staff,
+        name="Parents' circle",
+        kind="support_group",
+        starts_on=first,
+        service=service,
+    )
+    session = schedule.add_session(
+        programme,
+        by=partner_staff,
+        starts_on=first,
+        start_time=dt.time(18, 0),
+        rule="FREQ=WEEKLY;COUNT=5",
+    )
+    schedule.cancel_occurrence(session, occurrence=session.occurrences()[0].key, by=partner_staff)
+    found = calendar.next_events(now=timezone.now(), service=service, limit=2)
+    assert [e.occurrence.key for e in found] == [o.key for o in session.occurrences()[1:3]]
+    other = Service.objects.create(organization=organization, name="Other")
+    assert calendar.next_events(now=timezone.now(), service=other) == []
