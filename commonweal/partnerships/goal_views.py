@@ -3,7 +3,6 @@ indicators/): parse, call one function of goals.py, render. Rules: commonweal.po
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,11 +34,11 @@ from commonweal.partnerships.models import (
     IndicatorValue,
     RbaQuestion,
 )
-from commonweal.partnerships.views import (
-    _apply_errors,
-    _context,
-    _require_manager,
-    _require_workspace,
+from commonweal.partnerships.pages import (
+    form_page,
+    page_context,
+    require_manager,
+    require_workspace,
 )
 
 SUPPRESSED_TEXT = {
@@ -55,42 +53,6 @@ CURVE_TEXT = {
     goals.Curve.SAME: gettext_lazy("no change from the baseline"),
     goals.Curve.WORSE: gettext_lazy("worse than the baseline"),
 }
-
-
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    title: str,
-    back: tuple[str, str],
-    done: Callable[[Any], str],
-    saved: str,
-    submit: str | None = None,
-) -> HttpResponse:
-    """The one shape of every create/edit page: show, validate, save once, or say why not."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, saved)
-            return redirect(done(result))
-    back_label, back_to = back
-    back_url = back_to if back_to.startswith("/") else reverse(back_to)
-    return render(
-        request,
-        "partnerships/form_page.html",
-        _context(
-            request,
-            form=form,
-            title=title,
-            back_label=back_label,
-            back_url=back_url,
-            submit=submit or _("Save"),
-        ),
-    )
 
 
 def value_text(indicator: Indicator, value: IndicatorValue) -> str:
@@ -124,15 +86,15 @@ def indicator_summary(indicator: Indicator) -> dict[str, Any]:
 
 @login_required
 def need_list(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     needs = CommunityNeed.objects.prefetch_related("evidence", "goals")
-    return render(request, "partnerships/need_list.html", _context(request, needs=needs))
+    return render(request, "partnerships/need_list.html", page_context(request, needs=needs))
 
 
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    return _form_page(
+    require_manager(request)
+    return form_page(
         request,
         NeedForm(request.POST or None),
         lambda data: goals.save_need(by=request.user, **data),
@@ -145,9 +107,9 @@ def need_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def need_edit(request: HttpRequest, need_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     need = get_object_or_404(CommunityNeed, pk=need_id)
-    return _form_page(
+    return form_page(
         request,
         NeedForm(request.POST or None, instance=CommunityNeed.objects.get(pk=need.pk)),
         lambda data: goals.save_need(need, by=request.user, **data),
@@ -160,9 +122,9 @@ def need_edit(request: HttpRequest, need_id: Any) -> HttpResponse:
 
 @login_required
 def evidence_create(request: HttpRequest, need_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     need = get_object_or_404(CommunityNeed, pk=need_id)
-    return _form_page(
+    return form_page(
         request,
         EvidenceForm(request.POST or None),
         lambda data: goals.add_evidence(need, by=request.user, **data),
@@ -184,17 +146,17 @@ def _with_values(queryset: Any) -> Any:
 
 @login_required
 def goal_list(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     rows = [
         (goal, [indicator_summary(i) for i in goal.indicators.all()])
         for goal in _with_values(Goal.objects.prefetch_related("needs"))
     ]
-    return render(request, "partnerships/goal_list.html", _context(request, rows=rows))
+    return render(request, "partnerships/goal_list.html", page_context(request, rows=rows))
 
 
 @login_required
 def goal_detail(request: HttpRequest, goal_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     goal = get_object_or_404(_with_values(Goal.objects.prefetch_related("needs")), pk=goal_id)
     summaries = [indicator_summary(i) for i in goal.indicators.all()]
     population = [s for s in summaries if s["indicator"].kind == IndicatorKind.POPULATION]
@@ -205,14 +167,14 @@ def goal_detail(request: HttpRequest, goal_id: Any) -> HttpResponse:
     return render(
         request,
         "partnerships/goal_detail.html",
-        _context(request, goal=goal, population=population, questions=questions),
+        page_context(request, goal=goal, population=population, questions=questions),
     )
 
 
 @login_required
 def goal_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    return _form_page(
+    require_manager(request)
+    return form_page(
         request,
         GoalForm(request.POST or None),
         lambda data: goals.save_goal(by=request.user, **data),
@@ -225,9 +187,9 @@ def goal_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, goal_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     goal = get_object_or_404(Goal, pk=goal_id)
-    return _form_page(
+    return form_page(
         request,
         GoalForm(request.POST or None, instance=Goal.objects.get(pk=goal.pk)),
         lambda data: goals.save_goal(goal, by=request.user, **data),
@@ -243,9 +205,9 @@ def goal_edit(request: HttpRequest, goal_id: Any) -> HttpResponse:
 
 @login_required
 def indicator_create(request: HttpRequest, goal_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     goal = get_object_or_404(Goal, pk=goal_id)
-    return _form_page(
+    return form_page(
         request,
         IndicatorForm(request.POST or None, instance=Indicator(goal=goal)),
         lambda data: goals.save_indicator(goal=goal, by=request.user, **data),
@@ -258,9 +220,9 @@ def indicator_create(request: HttpRequest, goal_id: Any) -> HttpResponse:
 
 @login_required
 def indicator_edit(request: HttpRequest, indicator_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     indicator = get_object_or_404(Indicator.objects.select_related("goal"), pk=indicator_id)
-    return _form_page(
+    return form_page(
         request,
         IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=indicator.pk)),
         lambda data: goals.save_indicator(indicator, by=request.user, **data),
@@ -288,7 +250,7 @@ def _quarters() -> list[periods.Quarter]:
 
 @login_required
 def indicator_detail(request: HttpRequest, indicator_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     indicator = get_object_or_404(
         Indicator.objects.select_related("goal", "partner__organization"), pk=indicator_id
     )
@@ -296,7 +258,7 @@ def indicator_detail(request: HttpRequest, indicator_id: Any) -> HttpResponse:
     return render(
         request,
         "partnerships/indicator_detail.html",
-        _context(
+        page_context(
             request,
             indicator=indicator,
             summary=indicator_summary(indicator),
@@ -310,9 +272,9 @@ def indicator_detail(request: HttpRequest, indicator_id: Any) -> HttpResponse:
 
 @login_required
 def value_create(request: HttpRequest, indicator_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
-    return _form_page(
+    return form_page(
         request,
         ValueForm(request.POST or None),
         lambda data: goals.record_value(indicator, by=request.user, **data),
@@ -326,7 +288,7 @@ def value_create(request: HttpRequest, indicator_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def value_compute(request: HttpRequest, indicator_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     form = ComputeForm(request.POST, quarters=_quarters())
     if not form.is_valid():
@@ -344,7 +306,7 @@ def value_compute(request: HttpRequest, indicator_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def value_remove(request: HttpRequest, indicator_id: Any, value_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     value = get_object_or_404(IndicatorValue, pk=value_id, indicator_id=indicator_id)
     goals.remove_value(value, by=request.user)
     messages.success(request, _("The value is removed."))

@@ -16,23 +16,27 @@ from django.utils.translation import gettext_lazy
 from commonweal import policy
 from commonweal.partnerships import ledger
 from commonweal.partnerships.forms import ContributionForm, FundingForm
-from commonweal.partnerships.goal_views import _form_page
 from commonweal.partnerships.models import Contribution, ContributionKind, FundingStream
-from commonweal.partnerships.views import _context, _require_manager, _require_workspace
+from commonweal.partnerships.pages import (
+    form_page,
+    page_context,
+    require_manager,
+    require_workspace,
+)
 
 BACK = (gettext_lazy("Resources"), "partnerships:ledger")
 
 
 @login_required
 def ledger_index(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     contributions = list(Contribution.objects.select_related("partner__organization", "programme"))
     streams = list(FundingStream.objects.select_related("programme"))
     editable = set(policy.contribution_partners(request.user).values_list("pk", flat=True))
     return render(
         request,
         "partnerships/ledger.html",
-        _context(
+        page_context(
             request,
             contributions=[(c, c.partner_id in editable) for c in contributions],
             by_partner=ledger.totals(contributions, "partner"),
@@ -51,11 +55,11 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contribution_create(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     partners = policy.contribution_partners(request.user)
     if not partners.exists():
         raise PermissionDenied
-    return _form_page(
+    return form_page(
         request,
         ContributionForm(request.POST or None, partners=partners),
         lambda data: ledger.save_contribution(by=request.user, **data),
@@ -68,11 +72,11 @@ def contribution_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contribution_edit(request: HttpRequest, contribution_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     if not policy.can_edit_contribution(request.user, contribution):
         raise PermissionDenied
-    return _form_page(
+    return form_page(
         request,
         ContributionForm(
             request.POST or None,
@@ -89,8 +93,8 @@ def contribution_edit(request: HttpRequest, contribution_id: Any) -> HttpRespons
 
 @login_required
 def funding_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    return _form_page(
+    require_manager(request)
+    return form_page(
         request,
         FundingForm(request.POST or None),
         lambda data: ledger.save_funding(by=request.user, **data),
@@ -103,9 +107,9 @@ def funding_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def funding_edit(request: HttpRequest, stream_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     stream = get_object_or_404(FundingStream, pk=stream_id)
-    return _form_page(
+    return form_page(
         request,
         FundingForm(request.POST or None, instance=FundingStream.objects.get(pk=stream.pk)),
         lambda data: ledger.save_funding(stream, by=request.user, **data),

@@ -22,9 +22,13 @@ from commonweal.partnerships.forms import (
     MeetingEditForm,
     MeetingForm,
 )
-from commonweal.partnerships.goal_views import _form_page
 from commonweal.partnerships.models import Meeting, PartnerContact, PlanTask
-from commonweal.partnerships.views import _context, _require_manager, _require_workspace
+from commonweal.partnerships.pages import (
+    form_page,
+    page_context,
+    require_manager,
+    require_workspace,
+)
 
 
 def _row(meeting: Meeting) -> dict[str, Any]:
@@ -34,14 +38,14 @@ def _row(meeting: Meeting) -> dict[str, Any]:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     now = timezone.now()
     upcoming = Meeting.objects.upcoming(now)
     past = Meeting.objects.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at")
     return render(
         request,
         "partnerships/meeting_list.html",
-        _context(
+        page_context(
             request,
             upcoming=[_row(m) for m in upcoming],
             past=[_row(m) for m in past[:50]],
@@ -51,12 +55,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return render(
         request,
         "partnerships/meeting_detail.html",
-        _context(
+        page_context(
             request,
             **_row(meeting),
             attendance=meeting.attendance.select_related("partner__organization"),
@@ -85,11 +89,11 @@ def _initial(meeting: Meeting) -> dict[str, Any]:
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     form = MeetingForm(
         request.POST or None, initial={"time_zone": timezone.get_current_timezone_name()}
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: meetings.schedule(by=request.user, **data),
@@ -102,10 +106,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     form = MeetingEditForm(request.POST or None, initial=_initial(meeting))
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: meetings.update(meeting, by=request.user, **data),
@@ -118,7 +122,7 @@ def meeting_edit(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 
 @login_required
 def attendance(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     present = [a.partner_id for a in meeting.attendance.filter(present=True)]
     form = AttendanceForm(request.POST or None, initial={"present": present})
@@ -127,7 +131,7 @@ def attendance(request: HttpRequest, meeting_id: Any) -> HttpResponse:
         meetings.record_attendance(meeting, by=request.user, **data)
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -140,9 +144,9 @@ def attendance(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 
 @login_required
 def decision_create(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    return _form_page(
+    return form_page(
         request,
         DecisionForm(request.POST or None),
         lambda data: meetings.add_decision(meeting, by=request.user, **data),
@@ -155,9 +159,9 @@ def decision_create(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 
 @login_required
 def action_item_create(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    return _form_page(
+    return form_page(
         request,
         ActionItemForm(request.POST or None, instance=PlanTask(meeting=meeting)),
         lambda data: meetings.add_action_item(meeting, by=request.user, **data),
@@ -171,7 +175,7 @@ def action_item_create(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 @login_required
 def meeting_ics(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     """The invitation (or cancellation) as an .ics file any calendar program opens."""
-    _require_workspace(request)
+    require_workspace(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     contacts = PartnerContact.objects.filter(
         partner__attendance__meeting=meeting, is_primary=True
@@ -190,7 +194,7 @@ def meeting_ics(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 @require_POST
 def meeting_invite(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     """E-mail the invitation (or its update, or the cancellation) to the invited contacts."""
-    _require_manager(request)
+    require_manager(request)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     queued = notifications.send_invitations(meeting, by=request.user)
     if queued:

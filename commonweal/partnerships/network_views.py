@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy
 from commonweal.insights import periods
 from commonweal.partnerships import network, network_data
 from commonweal.partnerships.models import Sector
-from commonweal.partnerships.views import _context, _require_workspace
+from commonweal.partnerships.pages import (
+    page_context,
+    require_workspace,
+)
 
 KIND_LABELS = {
     network.REFERRAL: gettext_lazy("referrals"),
@@ -41,7 +44,7 @@ def _quarter(raw: str | None, default: periods.Quarter, label: str, errors: list
 
 @login_required
 def network_index(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     offered = periods.completed_quarters(timezone.localdate(), QUARTERS_OFFERED)
     errors: list[str] = []
     after = _quarter(request.GET.get("after"), offered[0], _("Compare"), errors)
@@ -67,7 +70,7 @@ def network_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/network.html",
-        _context(
+        page_context(
             request,
             errors=errors,
             offered=offered,

@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 from commonweal import policy
 from commonweal.partnerships import plan
 from commonweal.partnerships.forms import ProgressForm, StrategyForm, TaskForm
-from commonweal.partnerships.goal_views import _form_page
 from commonweal.partnerships.models import Partner, PlanTask, Strategy
-from commonweal.partnerships.views import _context, _require_manager, _require_workspace
+from commonweal.partnerships.pages import (
+    form_page,
+    page_context,
+    require_manager,
+    require_workspace,
+)
 
 
 def _task_rows(request: HttpRequest, tasks: Any) -> list[dict[str, Any]]:
@@ -35,7 +39,7 @@ def _task_rows(request: HttpRequest, tasks: Any) -> list[dict[str, Any]]:
 
 @login_required
 def plan_index(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     tasks = PlanTask.objects.with_related()
     strategies = Strategy.objects.select_related("goal").prefetch_related(
         Prefetch("tasks", queryset=tasks)
@@ -43,7 +47,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/plan.html",
-        _context(
+        page_context(
             request,
             overdue=_task_rows(request, tasks.overdue(timezone.localdate())),
             strategies=[(s, _task_rows(request, s.tasks.all())) for s in strategies],
@@ -53,8 +57,8 @@ def plan_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strategy_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    return _form_page(
+    require_manager(request)
+    return form_page(
         request,
         StrategyForm(request.POST or None),
         lambda data: plan.save_strategy(by=request.user, **data),
@@ -67,9 +71,9 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strategy_edit(request: HttpRequest, strategy_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     strategy = get_object_or_404(Strategy, pk=strategy_id)
-    return _form_page(
+    return form_page(
         request,
         StrategyForm(request.POST or None, instance=Strategy.objects.get(pk=strategy.pk)),
         lambda data: plan.save_strategy(strategy, by=request.user, **data),
@@ -82,9 +86,9 @@ def strategy_edit(request: HttpRequest, strategy_id: Any) -> HttpResponse:
 
 @login_required
 def task_create(request: HttpRequest, strategy_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     strategy = get_object_or_404(Strategy, pk=strategy_id)
-    return _form_page(
+    return form_page(
         request,
         TaskForm(request.POST or None, instance=PlanTask(strategy=strategy)),
         lambda data: plan.save_task(strategy=strategy, by=request.user, **data),
@@ -98,7 +102,7 @@ def task_create(request: HttpRequest, strategy_id: Any) -> HttpResponse:
 @login_required
 def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
     """Coalition admins change every field; the owning partner's staff its progress."""
-    _require_workspace(request)
+    require_workspace(request)
     task = get_object_or_404(PlanTask.objects.with_related(), pk=task_id)
     if not policy.can_edit_task(request.user, task):
         raise PermissionDenied
@@ -109,7 +113,7 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
     else:
         form = ProgressForm(request.POST or None, instance=fresh)
         save = lambda data: plan.update_progress(task, by=request.user, **data)  # noqa: E731
-    return _form_page(
+    return form_page(
         request,
         form,
         save,
@@ -122,14 +126,14 @@ def task_edit(request: HttpRequest, task_id: Any) -> HttpResponse:
 
 @login_required
 def partner_roles(request: HttpRequest, partner_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     partner = get_object_or_404(Partner.objects.with_organization(), pk=partner_id)
     today = timezone.localdate()
     found = plan.roles(partner, today=today)
     return render(
         request,
         "partnerships/partner_roles.html",
-        _context(
+        page_context(
             request,
             partner=partner,
             roles=found,

@@ -10,14 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commonweal import policy
 from commonweal.partnerships import agreements, meetings, partners
 from commonweal.partnerships.forms import ContactForm, PartnerCreateForm, PartnerForm
 from commonweal.partnerships.models import (
@@ -28,29 +27,12 @@ from commonweal.partnerships.models import (
     PartnerContact,
     PlanTask,
 )
-
-
-def _require_workspace(request: HttpRequest) -> None:
-    if not policy.can_see_workspace(request.user):
-        raise PermissionDenied
-
-
-def _require_manager(request: HttpRequest) -> None:
-    if not policy.can_manage_workspace(request.user):
-        raise PermissionDenied
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """A domain error onto the form, each message on its field (or the form as a whole)."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"manages": policy.can_manage_workspace(request.user), **extra}
+from commonweal.partnerships.pages import (
+    apply_errors,
+    page_context,
+    require_manager,
+    require_workspace,
+)
 
 
 @login_required
@@ -60,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     from commonweal.insights import periods
     from commonweal.partnerships import goal_views, ledger, network, network_data
 
-    _require_workspace(request)
+    require_workspace(request)
     today = timezone.localdate()
     horizon = agreements.horizon_days()
     members = Partner.objects.active().with_organization()
@@ -70,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/index.html",
-        _context(
+        page_context(
             request,
             partner_count=members.count(),
             indicators=[goal_views.indicator_summary(i) for i in indicators],
@@ -94,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     today = timezone.localdate()
     horizon = agreements.horizon_days()
     rows = [
@@ -104,13 +86,13 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/partner_list.html",
-        _context(request, rows=rows, horizon=horizon),
+        page_context(request, rows=rows, horizon=horizon),
     )
 
 
 @login_required
 def partner_detail(request: HttpRequest, partner_id: Any) -> HttpResponse:
-    _require_workspace(request)
+    require_workspace(request)
     partner = get_object_or_404(Partner.objects.with_organization(), pk=partner_id)
     states = agreements.states(
         partner, today=timezone.localdate(), horizon=agreements.horizon_days()
@@ -118,13 +100,13 @@ def partner_detail(request: HttpRequest, partner_id: Any) -> HttpResponse:
     return render(
         request,
         "partnerships/partner_detail.html",
-        _context(request, partner=partner, states=states, contacts=partner.contacts.all()),
+        page_context(request, partner=partner, states=states, contacts=partner.contacts.all()),
     )
 
 
 @login_required
 def partner_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     form = PartnerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         details = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
@@ -133,57 +115,57 @@ def partner_create(request: HttpRequest) -> HttpResponse:
                 organization=form.cleaned_data["organization"], by=request.user, **details
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s is now a partner.") % {"name": partner.name})
             return redirect(partner)
-    return render(request, "partnerships/partner_form.html", _context(request, form=form))
+    return render(request, "partnerships/partner_form.html", page_context(request, form=form))
 
 
 @login_required
 def partner_edit(request: HttpRequest, partner_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     partner = get_object_or_404(Partner.objects.with_organization(), pk=partner_id)
     form = PartnerForm(request.POST or None, instance=Partner.objects.get(pk=partner.pk))
     if request.method == "POST" and form.is_valid():
         try:
             partners.update_partner(partner, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The partner's profile is saved."))
             return redirect(partner)
     return render(
         request,
         "partnerships/partner_form.html",
-        _context(request, form=form, partner=partner),
+        page_context(request, form=form, partner=partner),
     )
 
 
 @login_required
 def contact_create(request: HttpRequest, partner_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     partner = get_object_or_404(Partner.objects.with_organization(), pk=partner_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             partners.add_contact(partner, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contact is added."))
             return redirect(partner)
     return render(
         request,
         "partnerships/contact_form.html",
-        _context(request, form=form, partner=partner),
+        page_context(request, form=form, partner=partner),
     )
 
 
 @login_required
 @require_POST
 def contact_remove(request: HttpRequest, partner_id: Any, contact_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     contact = get_object_or_404(PartnerContact, pk=contact_id, partner_id=partner_id)
     partners.remove_contact(contact, by=request.user)
     messages.success(request, _("The contact is removed."))

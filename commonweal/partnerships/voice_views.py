@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 
 from commonweal.partnerships import voice
 from commonweal.partnerships.forms import FeedbackForm, ReviewForm
-from commonweal.partnerships.goal_views import _form_page
 from commonweal.partnerships.models import Feedback, FeedbackStatus
-from commonweal.partnerships.views import _context, _require_manager
+from commonweal.partnerships.pages import (
+    form_page,
+    page_context,
+    require_manager,
+)
 
 BACK = (gettext_lazy("Community voice"), "partnerships:voice_review")
 
@@ -35,12 +38,12 @@ def you_said_we_did(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def voice_review(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     items = Feedback.objects.all()
     return render(
         request,
         "partnerships/voice_review.html",
-        _context(
+        page_context(
             request,
             new=[f for f in items if f.status == FeedbackStatus.NEW],
             others=[f for f in items if f.status != FeedbackStatus.NEW],
@@ -50,15 +53,15 @@ def voice_review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def feedback_review(request: HttpRequest, feedback_id: Any) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     item = get_object_or_404(Feedback, pk=feedback_id)
     if request.method != "POST":
         return render(
             request,
             "partnerships/feedback_review.html",
-            _context(request, item=item, form=ReviewForm(instance=item)),
+            page_context(request, item=item, form=ReviewForm(instance=item)),
         )
-    return _form_page(
+    return form_page(
         request,
         ReviewForm(request.POST, instance=Feedback.objects.get(pk=item.pk)),
         lambda data: voice.review(item, by=request.user, **data),
