@@ -109,3 +109,51 @@ def send_invitations(meeting: Meeting, *, by: Any) -> int:
         )
         queued += created
     return queued
+
+
+# How long before a meeting its reminder goes out. The job runs every 15 minutes and queues
+# the reminders of meetings starting within this window, so a meeting moved or cancelled
+# before then never has a stale reminder waiting.
+REMINDER_AHEAD = dt.timedelta(hours=24)
+
+
+def remind_of_meetings(now: dt.datetime | None = None) -> int:
+    """The periodic job: the day-before reminder of each scheduled meeting, once per
+    contact and version of the meeting. Returns how many e-mails were queued."""
+    now = now or timezone.now()
+    soon = Meeting.objects.filter(
+        status="scheduled", starts_at__gt=now, starts_at__lte=now + REMINDER_AHEAD
+    )
+    queued = 0
+    for meeting in soon:
+        link = settings.COMMONWEAL_SITE_URL + meeting.get_absolute_url()
+        starts, ends = local_times(meeting)
+        for contact in invitees(meeting):
+            language = outbox.language_code(getattr(contact.user, "preferred_language", ""))
+            with override(language):
+                subject = _("Reminder: %(title)s, %(when)s") % {
+                    "title": meeting.title,
+                    "when": starts.strftime("%Y-%m-%d %H:%M"),
+                }
+            context = {
+                "meeting": meeting,
+                "starts": starts,
+                "ends": ends,
+                "link": link,
+                "site_name": settings.SITE_NAME,
+                "reminder": True,
+            }
+            _message, created = outbox.enqueue(
+                kind="meeting-reminder",
+                channel=outbox.Channel.EMAIL,
+                recipient_kind=outbox.RecipientKind.STAFF,
+                to=contact.email,
+                subject=subject,
+                body=outbox.render(
+                    "partnerships/messages/meeting_invitation.txt", context, language
+                ),
+                language=language,
+                key=f"meeting-reminder:{meeting.pk}:{meeting.sequence}:contact:{contact.pk}",
+            )
+            queued += created
+    return queued

@@ -81,6 +81,13 @@ JOBS: dict[str, Job] = {
             lambda: {"emails_queued": notifications.warn_of_expiring_agreements()},
             "email coalition admins the partnership agreements about to expire (once each)",
         ),
+        Job(
+            "meeting-reminders",
+            15,
+            tasks.remind_of_meetings,
+            lambda: {"emails_queued": notifications.remind_of_meetings()},
+            "queue the day-before reminders of partnership meetings",
+        ),
     )
 }
 

@@ -57,3 +57,11 @@ def warn_of_expiring_agreements() -> dict[str, Any]:
     from commonweal.partnerships import notifications
 
     return {"emails_queued": notifications.warn_of_expiring_agreements()}
+
+
+@task()
+def remind_of_meetings() -> dict[str, Any]:
+    """Queue the day-before reminders of partnership meetings (idempotent)."""
+    from commonweal.partnerships import notifications
+
+    return {"emails_queued": notifications.remind_of_meetings()}

@@ -117,3 +117,38 @@ def test_partner_staff_cannot_send_invitations(client, partner, partner_staff) -
     client.force_login(partner_staff)
     assert client.post(reverse("partnerships:meeting_invite", args=[meeting.pk])).status_code == 403
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_day_before_reminder_goes_once_to_each_invited_contact(
+    partner, admin_with_email
+) -> None:
+    from django.utils import timezone
+
+    PartnerContact.objects.create(partner=partner, name="Lena", email="lena@example.org")
+    from commonweal.partnerships.models import Attendance, Meeting
+
+    soon = timezone.now() + dt.timedelta(hours=20)
+    meeting = Meeting.objects.create(
+        title="Steering group",
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=1),
+        time_zone="UTC",
+        place="Hall",
+    )
+    Attendance.objects.create(meeting=meeting, partner=partner)
+    later = meetings.schedule(
+        by=admin_with_email,
+        title="Next month",
+        day=(timezone.now() + dt.timedelta(days=30)).date(),
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+        time_zone="UTC",
+        place="Hall",
+        invited=[partner],
+    )
+    assert notifications.remind_of_meetings() == 1
+    assert notifications.remind_of_meetings() == 0  # the next run, fifteen minutes on
+    (message,) = OutboxMessage.objects.all()
+    assert message.kind == "meeting-reminder" and message.body.startswith("Reminder: Steering")
+    assert str(meeting.pk) in message.idempotency_key and str(later.pk) not in message.body
