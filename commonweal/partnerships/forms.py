@@ -308,3 +308,36 @@ class ReviewForm(forms.ModelForm):
         model = Feedback
         fields = ["status", "you_said", "we_did", "published"]
         widgets = {"we_did": forms.Textarea(attrs={"rows": 3})}
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    intro = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    questions = forms.CharField(
+        label=_("Questions"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One question a line, then its choices, each after a |. For example: "
+            "How do you get to the clinic? | Walk | Bus | Car | Someone drives me"
+        ),
+    )
+
+
+class SurveyAnswerForm(forms.Form):
+    """One optional radio group per question of the survey."""
+
+    def __init__(self, *args: Any, survey: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in survey.questions.prefetch_related("choices"):
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=[(c.pk, c.label) for c in question.choices.all()],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def chosen(self) -> dict[int, int]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items() if value != ""}

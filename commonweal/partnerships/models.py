@@ -692,3 +692,49 @@ class Feedback(models.Model):
                 errors["we_did"] = _("Say what the partnership did.")
             if errors:
                 raise ValidationError(errors)
+
+
+class Survey(models.Model):
+    """A short survey for residents: a few questions, each with choices; anonymous."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+    is_open = models.BooleanField(_("open for answers"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:survey_answer", args=[self.pk])
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyChoice(models.Model):
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="choices")
+    number = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200)
+    # How many residents chose it: a counter, not a row per answer, so no answer can be
+    # linked with the others a resident gave.
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.label

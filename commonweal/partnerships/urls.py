@@ -137,4 +137,7 @@ urlpatterns += [
     path("you-said-we-did/", voice_views.you_said_we_did, name="you_said_we_did"),
     path("voice/review/", voice_views.voice_review, name="voice_review"),
     path("voice/review/<uuid:feedback_id>/", voice_views.feedback_review, name="feedback_review"),
+    path("voice/surveys/", voice_views.survey_list, name="survey_list"),
+    path("voice/surveys/new/", voice_views.survey_create, name="survey_create"),
+    path("surveys/<uuid:survey_id>/", voice_views.survey_answer, name="survey_answer"),
 ]

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from commonweal.partnerships import voice
-from commonweal.partnerships.forms import FeedbackForm, ReviewForm
-from commonweal.partnerships.models import Feedback, FeedbackStatus
+from commonweal.partnerships.forms import FeedbackForm, ReviewForm, SurveyAnswerForm, SurveyForm
+from commonweal.partnerships.models import Feedback, FeedbackStatus, Survey
 from commonweal.partnerships.pages import (
     form_page,
     page_context,
@@ -29,7 +30,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _saved, danger = voice.submit(language=get_language() or "", **form.cleaned_data)
         return render(request, "partnerships/feedback_thanks.html", {"crisis": danger})
-    return render(request, "partnerships/feedback_form.html", {"form": form})
+    surveys = Survey.objects.filter(is_open=True)
+    return render(request, "partnerships/feedback_form.html", {"form": form, "surveys": surveys})
 
 
 def you_said_we_did(request: HttpRequest) -> HttpResponse:
@@ -69,4 +71,42 @@ def feedback_review(request: HttpRequest, feedback_id: Any) -> HttpResponse:
         back=BACK,
         done=lambda f: "partnerships:voice_review",
         saved=_("The review is saved."),
+    )
+
+
+# --- short surveys ---------------------------------------------------------------------------
+
+
+def survey_answer(request: HttpRequest, survey_id: Any) -> HttpResponse:
+    """Anyone answers an open survey; skipped questions are fine."""
+    survey = get_object_or_404(Survey, pk=survey_id)
+    form = SurveyAnswerForm(request.POST or None, survey=survey)
+    if survey.is_open and request.method == "POST" and form.is_valid():
+        try:
+            voice.answer(survey, chosen=form.chosen())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return render(request, "partnerships/feedback_thanks.html", {"crisis": False})
+    return render(request, "partnerships/survey_answer.html", {"survey": survey, "form": form})
+
+
+@login_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    surveys = Survey.objects.prefetch_related("questions__choices")
+    return render(request, "partnerships/survey_list.html", page_context(request, surveys=surveys))
+
+
+@login_required
+def survey_create(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    return form_page(
+        request,
+        SurveyForm(request.POST or None),
+        lambda data: voice.create_survey(by=request.user, **data),
+        title=_("Make a short survey"),
+        back=(gettext_lazy("Surveys"), "partnerships:survey_list"),
+        done=lambda survey: "partnerships:survey_list",
+        saved=_("The survey is open for answers."),
     )

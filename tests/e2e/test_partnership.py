@@ -20,6 +20,7 @@ def workspace(site) -> dict[str, Any]:
 
     from commonweal.accounts.models import Membership, User
     from commonweal.directory.models import Organization
+    from commonweal.partnerships import voice
     from commonweal.partnerships.models import (
         Attendance,
         CommunityNeed,
@@ -134,6 +135,12 @@ def workspace(site) -> dict[str, Any]:
         we_did="It now opens until 8 pm on Thursdays.",
         published=True,
     )
+    voice.create_survey(
+        by=None,
+        title="Getting there",
+        intro="Three quick questions.",
+        questions="How do you get to the clinic? | Walk | Bus | Car\nIs it far? | Yes | No",
+    )
     admin = User.objects.create_user(username="cora.admin", password=PASSWORD)
     Membership.objects.create(user=admin, organization=food, role="coalition_admin")
     staff = User.objects.create_user(username="pat.partner", password=PASSWORD)
@@ -192,6 +199,8 @@ def test_the_workspace_pages_are_accessible_at_full_width_and_320_px(
         "/partnership/network/",
         "/partnership/voice/review/",
         f"/partnership/voice/review/{workspace['feedback'].pk}/",
+        "/partnership/voice/surveys/",
+        "/partnership/voice/surveys/new/",
     ]
     for width in (1280, 320):
         context = browser.new_context(base_url=site, viewport={"width": width, "height": 800})
@@ -403,5 +412,15 @@ def test_a_resident_tells_the_partnership_without_an_account_or_javascript(
             if javascript:
                 assert_accessible(page, axe)
             _fits(page)
+            # A short survey, from the form's page.
+            page.goto("/partnership/voice/")
+            page.get_by_role("link", name="Getting there").click()
+            if javascript:
+                assert_accessible(page, axe)
+            _fits(page)
+            page.get_by_label("Bus").check()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Send").click()
+            assert "Thank you" in page.get_by_role("heading", level=1).inner_text()
         finally:
             context.close()

@@ -251,6 +251,15 @@ def _feedback(cast: Cast) -> dict[str, Any]:
     return {}
 
 
+def _survey(cast: Cast) -> Any:
+    from commonweal.partnerships import voice
+    from commonweal.partnerships.models import Survey
+
+    return Survey.objects.filter(title="Getting there").first() or voice.create_survey(
+        by=None, title="Getting there", intro="", questions="How? | Walk | Bus"
+    )
+
+
 def _new_partner(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.outside.pk),
@@ -370,6 +379,20 @@ PAGES: dict[str, Page] = {
         MANAGE,
         params=lambda c: {"feedback_id": _the_feedback(c).pk},
         form=lambda c: {"status": "reviewed"},
+    ),
+    # Short surveys: anyone answers; coalition admins make them and read the counts.
+    "partnerships:survey_answer": Page(
+        PUBLIC,
+        PUBLIC,
+        params=lambda c: {"survey_id": _survey(c).pk},
+        form=lambda c: {f"q{q.pk}": q.choices.first().pk for q in _survey(c).questions.all()},
+    ),
+    "partnerships:survey_list": Page(MANAGE, params=lambda c: _survey(c) and {}),
+    "partnerships:survey_create": Page(
+        MANAGE,
+        MANAGE,
+        params=_workspace,
+        form=lambda c: {"title": "Getting there", "questions": "How? | Walk | Bus"},
     ),
     "partnerships:meeting_list": Page(WORKSPACE, params=lambda c: _meeting(c) and {}),
     "partnerships:meeting_create": Page(
