@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from commonweal.insights import alerts, gap_report, outcomes_report, unmet
 from commonweal.insights.gap_query import GapQuery
 from commonweal.insights.models import ReportStory
 from commonweal.insights.periods import Quarter
+from commonweal.partnerships import network, network_data
+from commonweal.partnerships.models import Goal, IndicatorValue
 from commonweal.referrals import metrics
 
 DEIDENTIFIED = metrics.Scope(organization_ids=None, suppress_small_cells=True)
@@ -53,6 +55,37 @@ class GapSummary:
     message: str | None
 
 
+@dataclass(frozen=True)
+class NetworkSummary:
+    """The partnership network this quarter against the quarter before."""
+
+    before: network.Measures
+    after: network.Measures
+    change: network.Change
+
+
+def network_summary(quarter: Quarter) -> NetworkSummary:
+    previous = quarter.previous()
+    before = network_data.build(previous.start, previous.end)
+    after = network_data.build(quarter.start, quarter.end)
+    return NetworkSummary(
+        before=network.measure(before),
+        after=network.measure(after),
+        change=network.compare(before, after),
+    )
+
+
+def goals_as_of(end: dt.date) -> list[Goal]:
+    """The shared goals with their indicators, each holding only values up to `end` (a
+    report for a past quarter shows the curve as it stood then)."""
+    values = IndicatorValue.objects.filter(period_end__lte=end).order_by(
+        "period_end", "period_start"
+    )
+    return list(
+        Goal.objects.prefetch_related("indicators", Prefetch("indicators__values", queryset=values))
+    )
+
+
 @dataclass
 class PartnershipReport:
     quarter: Quarter
@@ -61,8 +94,9 @@ class PartnershipReport:
     unmet: unmet.Report
     alarms: list[AlarmCount]
     gaps: list[GapSummary]
+    goals: list[Goal]
+    network: NetworkSummary
     stories: list[ReportStory]
-    sections: dict[str, Any] = field(default_factory=dict)
 
     @property
     def start(self) -> dt.date:
@@ -129,6 +163,8 @@ def build(quarter: Quarter) -> PartnershipReport:
         alarms=alarm_counts(quarter),
         # Where services are is today's directory, not the quarter's: it has no history.
         gaps=gap_summaries(quarter.end),
+        goals=goals_as_of(quarter.end),
+        network=network_summary(quarter),
         stories=list(
             ReportStory.objects.filter(quarter=quarter.label).select_related("organization")
         ),

@@ -26,6 +26,7 @@ from commonweal import policy
 from commonweal.insights import outcome_views, periods, report, report_pdf, unmet_views
 from commonweal.insights.models import ReportStory
 from commonweal.insights.report_forms import StoryForm
+from commonweal.partnerships import goal_views
 from commonweal.referrals import metrics
 from commonweal.referrals.metrics_views import parse_quarter, present_row, quarter_text
 
@@ -57,6 +58,13 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], periods.Quarter | No
             chart_width=outcome_views.CHART_WIDTH,
             display_width=round(outcome_views.CHART_WIDTH * outcome_views.DISPLAY_SCALE),
             unmet_tables=unmet_views.present(built.unmet),
+            goals=[
+                {
+                    "goal": goal,
+                    "summaries": [goal_views.indicator_summary(i) for i in goal.indicators.all()],
+                }
+                for goal in built.goals
+            ],
             **outcome_views.present(built.outcomes),
         )
     return context, quarter

@@ -258,3 +258,44 @@ def test_the_report_shows_unmet_need_as_the_unmet_page_does(
     assert "Needs that went unmet" in html
     for table in built.unmet.tables:
         assert escape(str(unmet_views.TITLES[table.name])) in html
+
+
+@pytest.mark.django_db
+def test_the_report_shows_goals_as_they_stood_and_the_network_against_the_quarter_before(
+    client, coalition_admin, organization, other_organization, referrals, december
+) -> None:
+    from decimal import Decimal
+
+    from commonweal.partnerships.models import Goal, Indicator, IndicatorValue, Partner
+
+    goal = Goal.objects.create(title="Food security", population_result="Every family eats.")
+    indicator = Indicator.objects.create(
+        goal=goal,
+        kind="performance",
+        rba_question="how_well",
+        name="Families helped",
+        unit="count",
+        baseline_value=Decimal("40"),
+        target_value=Decimal("70"),
+    )
+    for end, value in ((dt.date(2026, 9, 30), "55"), (dt.date(2026, 12, 31), "80")):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            period_start=end.replace(day=1),
+            period_end=end,
+            value=Decimal(value),
+            source="manual",
+        )
+    Partner.objects.create(organization=organization, sector="health_care")
+    Partner.objects.create(organization=other_organization, sector="social_services")
+    built = report.build(Q3)
+    # Q3's report shows the curve at the end of Q3: 55, not the later 80.
+    assert [v.value for v in built.goals[0].indicators.all()[0].values.all()] == [Decimal("55")]
+    assert (built.network.after.partners, built.network.after.ties) == (2, 1)  # the referrals
+    assert built.network.before.ties == 0
+    assert len(built.network.change.gained) == 1
+    client.force_login(coalition_admin)
+    html = client.get(URL).content.decode()
+    assert "Food security" in html and "Families helped" in html
+    assert "better than the baseline" in html  # 55 against 40, target 70 not met
+    assert "Is the network growing together?" in html
