@@ -315,7 +315,6 @@ COMMONWEAL_SEMANTIC_SEARCH = env_bool("COMMONWEAL_SEMANTIC_SEARCH", False)
 # Its attribution (HTML, as the tile provider's terms require) is shown on the map.
 COMMONWEAL_MAP_TILE_URL = os.environ.get("COMMONWEAL_MAP_TILE_URL", "")
 COMMONWEAL_MAP_TILE_ATTRIBUTION = os.environ.get("COMMONWEAL_MAP_TILE_ATTRIBUTION", "")
-
 # The kinds of service whose least-served areas the partnership report shows (taxonomy codes;
 # Open Eligibility's Food, Housing and Health by default).
 COMMONWEAL_REPORT_GAP_CATEGORIES = [
@@ -323,6 +322,7 @@ COMMONWEAL_REPORT_GAP_CATEGORIES = [
     for code in os.environ.get("COMMONWEAL_REPORT_GAP_CATEGORIES", "1102,1103,1106").split(",")
     if code.strip()
 ]
+
 # Field encryption at rest (commonweal/lib/encryption.py): comma-separated Fernet keys,
 # newest first. Empty in DEBUG or tests means a development key derived from SECRET_KEY;
 # empty in production is a system check error (commonweal.E001).

@@ -195,7 +195,6 @@ PAGES: dict[str, Page] = {
     "web:home": Page(PUBLIC),
     "web:about": Page(PUBLIC),
     "web:accessibility": Page(PUBLIC),
-    "web:accessibility": Page(PUBLIC),
     "web:healthz": Page(PUBLIC),
     "set_language": Page(PUBLIC, PUBLIC, form=lambda c: {"language": "es", "next": "/"}),
     "directory:search": Page(PUBLIC, query=lambda c: "?q=groceries"),
