@@ -22,6 +22,7 @@ from django.db import close_old_connections
 
 from commonweal.insights import alerts
 from commonweal.partnerships import notifications
+from commonweal.programs import training
 from commonweal.referrals import followup, outbox, reminders, retention, tasks
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,13 @@ JOBS: dict[str, Job] = {
             tasks.warn_of_expiring_agreements,
             lambda: {"emails_queued": notifications.warn_of_expiring_agreements()},
             "email coalition admins the partnership agreements about to expire (once each)",
+        ),
+        Job(
+            "training-expiry",
+            24 * 60,
+            tasks.remind_of_expiring_training,
+            lambda: {"emails_queued": training.send_expiry_reminders()},
+            "email trained people whose certificate expires within 60 days (once each)",
         ),
         Job(
             "meeting-reminders",

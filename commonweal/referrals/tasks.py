@@ -65,3 +65,11 @@ def remind_of_meetings() -> dict[str, Any]:
     from commonweal.partnerships import notifications
 
     return {"emails_queued": notifications.remind_of_meetings()}
+
+
+@task()
+def remind_of_expiring_training() -> dict[str, Any]:
+    """Email trained people whose certificate expires within 60 days (once per certificate)."""
+    from commonweal.programs import training
+
+    return {"emails_queued": training.send_expiry_reminders()}

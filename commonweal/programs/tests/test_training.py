@@ -124,3 +124,11 @@ def test_the_coverage_api_gives_counts_to_coalition_admins_only(
     ]
     assert staff.get(url).status_code == 403
     assert Client().get(url).status_code == 401
+
+
+def test_the_worker_runs_the_expiry_reminders_daily() -> None:
+    from commonweal.referrals import schedule
+
+    job = schedule.JOBS["training-expiry"]
+    assert job.every_minutes == 24 * 60
+    assert job.task.name.endswith("remind_of_expiring_training")

@@ -35,6 +35,7 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "retention",
         "early-warning",
         "agreement-expiry",
+        "training-expiry",
         "meeting-reminders",
     }
     minutes = {
@@ -49,6 +50,7 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "retention": 24 * 60,
         "early-warning": 24 * 60,
         "agreement-expiry": 24 * 60,
+        "training-expiry": 24 * 60,
         "meeting-reminders": 15,
     }
     assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
