@@ -194,7 +194,7 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "loop-closure-rate",
-            _("Loop-closure rate (% of referrals closed)"),
+            _("Loop-closure rate (percent of referrals closed)"),
             Unit.PERCENT,
             HOW_WELL,
             True,
@@ -210,7 +210,7 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "who5-better",
-            _("People better on the WHO-5 (% of those screened again)"),
+            _("People better on the WHO-5 (percent of those screened again)"),
             Unit.PERCENT,
             BETTER_OFF,
             True,
