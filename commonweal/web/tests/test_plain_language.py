@@ -70,6 +70,19 @@ RESIDENT_SOURCES = (
     "referrals/templates/referrals/referral/status",
     "referrals/status_page.py",
     "referrals/reminders.py",
+    # the partnership's public pages: residents' feedback, "you said, we did", surveys
+    "partnerships/templates/partnerships/feedback_form",
+    "partnerships/templates/partnerships/feedback_thanks",
+    "partnerships/templates/partnerships/you_said",
+    "partnerships/templates/partnerships/survey_answer",
+    "partnerships/templates/partnerships/survey_list",
+    # events: the calendar, a programme's page, signing up and the sign-up's own page
+    "programs/templates/programs/calendar",
+    "programs/templates/programs/programme_detail",
+    "programs/templates/programs/register",
+    "programs/templates/programs/registration",
+    "programs/templates/programs/_event_when",
+    "programs/templates/programs/_programme_facts",
 )
 
 MARKUP = re.compile(r"<[^>]+>|&[a-z]+;")
