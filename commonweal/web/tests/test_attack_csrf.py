@@ -22,7 +22,7 @@ from commonweal.referrals.models import Referral
 from commonweal.screening.models import Screening
 from commonweal.web.tests import attack_world
 from commonweal.web.tests.attack_world import World
-from commonweal.web.tests.test_attack_idor import PAGE_CASES, _snapshot
+from commonweal.web.tests.test_attack_idor import CASE_FILES, PAGE_CASES, _snapshot
 
 CSRF_FAILED = b"CSRF verification failed"
 
@@ -52,6 +52,9 @@ PUBLIC_IDS = {
     "screening:self_save": lambda w: {"code": "phq-9"},
     "referral:status_page": lambda w: {"code": w.referral.status_code},
 }
+for _part in CASE_FILES:  # the insights, partnership and programme routes' own files
+    PUBLIC_IDS.update(_part.PUBLIC_IDS)
+    POSTERS.update(_part.POSTERS)
 
 
 def _page_routes(resolver: URLResolver | None = None, ns: str = "", prefix: str = "") -> list:

@@ -161,6 +161,22 @@ PUBLIC_API = {
     ("GET", "/api/v1/screenings/instruments/{code}"): "an instrument, public",
 }
 
+# The insights area, the partnership workspace and programmes keep their cases in files of
+# their own (idor_cases_*.py); merged here, before the tests below are parametrised.
+from commonweal.web.tests import (  # noqa: E402
+    idor_cases_insights,
+    idor_cases_partnerships,
+    idor_cases_programs,
+)
+
+CASE_FILES = (idor_cases_insights, idor_cases_partnerships, idor_cases_programs)
+for _part in CASE_FILES:
+    assert not set(_part.PAGE_CASES) & set(PAGE_CASES), "a route has two cases"
+    PAGE_CASES.update(_part.PAGE_CASES)
+    PUBLIC_PAGES.update(_part.PUBLIC_PAGES)
+    API_CASES.update(_part.API_CASES)
+    PUBLIC_API.update(_part.PUBLIC_API)
+
 
 def _id_routes(resolver: URLResolver | None = None, prefix: str = "", ns: str = "") -> list:
     """(route name, full pattern) of every URL pattern with a converter, admin excepted."""
