@@ -38,6 +38,9 @@ def test_it_finds_every_encrypted_field_in_the_model_registry() -> None:
         for model, fields in key_rotation.encrypted_models()
     }
     assert found == {
+        "partnerships.Feedback": ["text"],
+        "programs.Registration": ["contact", "name"],
+        "programs.TrainingRecord": ["email", "name"],
         "referrals.CarePlanGoal": ["description"],
         "referrals.CarePlanNote": ["text"],
         "referrals.Consent": ["revocation_reason"],
