@@ -38,7 +38,7 @@ class GapParams(Schema):
     limit: str = ""
 
 
-class Message(Schema):
+class GapMessage(Schema):
     detail: str
 
 
@@ -62,7 +62,7 @@ class RegionOut(Schema):
     score: float | None
 
 
-class SummaryOut(Schema):
+class GapSummaryOut(Schema):
     areas: int
     population: float
     share_without_site: float | None
@@ -71,7 +71,7 @@ class SummaryOut(Schema):
     services_without_coordinates: int
 
 
-class NeedOut(Schema):
+class GapNeedOut(Schema):
     applied: bool
     start: str
     end: str
@@ -84,8 +84,8 @@ class GapsOut(Schema):
     category_name: str
     score_unit: str
     message: str | None
-    summary: SummaryOut
-    need: NeedOut | None
+    summary: GapSummaryOut
+    need: GapNeedOut | None
     areas: list[AreaOut]
     regions: list[RegionOut]
 
@@ -130,7 +130,7 @@ def _report(
 
 @router.get(
     "/",
-    response={200: list[CategoryOut], 403: Message},
+    response={200: list[CategoryOut], 403: GapMessage},
     summary="The categories a gap analysis can be run for",
 )
 def categories(request: HttpRequest) -> Any:
@@ -142,7 +142,7 @@ def categories(request: HttpRequest) -> Any:
 
 @router.get(
     "/{category}",
-    response={200: GapsOut, 400: Message, 403: Message},
+    response={200: GapsOut, 400: GapMessage, 403: GapMessage},
     summary="Least-served areas for a category of service (2SFCA family)",
 )
 def gaps(request: HttpRequest, category: str, params: Query[GapParams]) -> Any:
@@ -210,7 +210,7 @@ def gaps(request: HttpRequest, category: str, params: Query[GapParams]) -> Any:
 
 @router.get(
     "/{category}/geojson",
-    response={200: dict[str, Any], 400: Message, 403: Message},
+    response={200: dict[str, Any], 400: GapMessage, 403: GapMessage},
     summary="The same areas as a GeoJSON FeatureCollection of points",
 )
 def gaps_geojson(request: HttpRequest, category: str, params: Query[GapParams]) -> Any:

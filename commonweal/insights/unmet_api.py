@@ -26,7 +26,7 @@ from commonweal.insights.unmet_views import DURATIONS, TITLES, column_label, row
 router = Router(tags=["insights"], auth=api_auth)
 
 
-class Message(Schema):
+class UnmetMessage(Schema):
     detail: str
 
 
@@ -90,7 +90,7 @@ def _line(table: unmet.Table, line: unmet.Line, label: str) -> dict:
 
 @router.get(
     "",
-    response={200: UnmetOut, 400: Message, 403: Message},
+    response={200: UnmetOut, 400: UnmetMessage, 403: UnmetMessage},
     summary="Unmet need for one completed quarter",
 )
 def unmet_need(

@@ -28,7 +28,7 @@ from commonweal.partnerships.models import AgreementStatus, Partner, Sector
 router = Router(tags=["partnership"], auth=api_auth)
 
 
-class Message(Schema):
+class WorkspaceError(Schema):
     detail: str
     code: str = ""
     errors: dict[str, list[str]] = {}
@@ -177,7 +177,7 @@ def partner_out(partner: Partner) -> dict[str, Any]:
 
 @router.get(
     "/partners",
-    response={200: list[PartnerOut], 403: Message},
+    response={200: list[PartnerOut], 403: WorkspaceError},
     summary="Every partner of the partnership, with its agreements' state",
 )
 def list_partners(request: HttpRequest):
@@ -189,7 +189,7 @@ def list_partners(request: HttpRequest):
 
 @router.post(
     "/partners",
-    response={201: PartnerOut, 400: Message, 403: Message},
+    response={201: PartnerOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Make a directory organisation a partner (coalition admins)",
     openapi_extra=openapi_body(
         {
@@ -228,7 +228,7 @@ def create_partner(request: HttpRequest):
 
 @router.get(
     "/partners/{partner_id}",
-    response={200: PartnerOut, 403: Message, 404: Message},
+    response={200: PartnerOut, 403: WorkspaceError, 404: WorkspaceError},
     summary="One partner, with its contacts",
 )
 def read_partner(request: HttpRequest, partner_id: uuid.UUID):
@@ -242,7 +242,7 @@ def read_partner(request: HttpRequest, partner_id: uuid.UUID):
 
 @router.patch(
     "/partners/{partner_id}",
-    response={200: PartnerOut, 400: Message, 403: Message, 404: Message},
+    response={200: PartnerOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Change a partner's profile or agreements (coalition admins); only the fields sent",
     openapi_extra=openapi_body({"type": "object", "properties": PARTNER_PROPERTIES}),
 )

@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from commonweal.partnerships import goals, measures
 from commonweal.partnerships.api import (
-    Message,
+    WorkspaceError,
     invalid,
     json_object,
     message,
@@ -61,7 +61,7 @@ class EvidenceOut(Schema):
     recorded_on: dt.date | None
 
 
-class NeedOut(Schema):
+class CommunityNeedOut(Schema):
     id: str
     title: str
     description: str
@@ -246,7 +246,7 @@ def _save(form: Any, save: Any, out: Any, status: int = 201) -> Status:
 
 @router.get(
     "/measures",
-    response={200: list[MeasureOut], 403: Message},
+    response={200: list[MeasureOut], 403: WorkspaceError},
     summary="The ready-made measures the system computes from its own data",
 )
 def list_measures(request: HttpRequest):
@@ -261,7 +261,11 @@ def list_measures(request: HttpRequest):
     )
 
 
-@router.get("/needs", response={200: list[NeedOut], 403: Message}, summary="The community needs")
+@router.get(
+    "/needs",
+    response={200: list[CommunityNeedOut], 403: WorkspaceError},
+    summary="The community needs",
+)
 def list_needs(request: HttpRequest):
     if refused := refuse_unless_member(request):
         return refused
@@ -270,7 +274,7 @@ def list_needs(request: HttpRequest):
 
 @router.post(
     "/needs",
-    response={201: NeedOut, 400: Message, 403: Message},
+    response={201: CommunityNeedOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Record a community need (coalition admins)",
     openapi_extra=openapi_body(NEED_BODY),
 )
@@ -290,7 +294,7 @@ def _goals() -> Any:
 
 @router.get(
     "/goals",
-    response={200: list[GoalOut], 403: Message},
+    response={200: list[GoalOut], 403: WorkspaceError},
     summary="The shared goals with their indicators and values",
 )
 def list_goals(request: HttpRequest):
@@ -301,7 +305,7 @@ def list_goals(request: HttpRequest):
 
 @router.post(
     "/goals",
-    response={201: GoalOut, 400: Message, 403: Message},
+    response={201: GoalOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Record a shared goal with its population result (coalition admins)",
     openapi_extra=openapi_body(GOAL_BODY),
 )
@@ -322,7 +326,7 @@ def create_goal(request: HttpRequest):
 
 @router.get(
     "/goals/{goal_id}",
-    response={200: GoalOut, 403: Message, 404: Message},
+    response={200: GoalOut, 403: WorkspaceError, 404: WorkspaceError},
     summary="One shared goal",
 )
 def read_goal(request: HttpRequest, goal_id: uuid.UUID):
@@ -336,7 +340,7 @@ def read_goal(request: HttpRequest, goal_id: uuid.UUID):
 
 @router.post(
     "/goals/{goal_id}/indicators",
-    response={201: IndicatorOut, 400: Message, 403: Message, 404: Message},
+    response={201: IndicatorOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Add a population indicator or performance measure to a goal (coalition admins)",
     openapi_extra=openapi_body(INDICATOR_BODY),
 )
@@ -365,7 +369,7 @@ def _indicator(indicator_id: uuid.UUID) -> Indicator | None:
 
 @router.get(
     "/indicators/{indicator_id}",
-    response={200: IndicatorOut, 403: Message, 404: Message},
+    response={200: IndicatorOut, 403: WorkspaceError, 404: WorkspaceError},
     summary="One indicator with its values (the trend's data)",
 )
 def read_indicator(request: HttpRequest, indicator_id: uuid.UUID):
@@ -379,7 +383,7 @@ def read_indicator(request: HttpRequest, indicator_id: uuid.UUID):
 
 @router.post(
     "/indicators/{indicator_id}/values",
-    response={200: IndicatorOut, 400: Message, 403: Message, 404: Message},
+    response={200: IndicatorOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Enter an indicator's value for a period by hand (replaces that period's value)",
     openapi_extra=openapi_body(VALUE_BODY),
 )
@@ -402,7 +406,7 @@ def record_value(request: HttpRequest, indicator_id: uuid.UUID):
 
 @router.post(
     "/indicators/{indicator_id}/compute",
-    response={200: IndicatorOut, 400: Message, 403: Message, 404: Message},
+    response={200: IndicatorOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Compute an indicator's ready-made measure for a completed quarter",
     openapi_extra=openapi_body(COMPUTE_BODY),
 )

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from commonweal import policy
 from commonweal.partnerships import ledger
 from commonweal.partnerships.api import (
-    Message,
+    WorkspaceError,
     invalid,
     json_object,
     message,
@@ -67,7 +67,7 @@ class WarningOut(Schema):
     days_left: int
 
 
-class SummaryOut(Schema):
+class LedgerSummaryOut(Schema):
     by_partner: list[TotalOut]
     by_programme: list[TotalOut]
     by_kind: list[TotalOut]
@@ -155,7 +155,7 @@ def _contributions() -> Any:
 
 @router.get(
     "/contributions",
-    response={200: list[ContributionOut], 403: Message},
+    response={200: list[ContributionOut], 403: WorkspaceError},
     summary="Every contribution to the partnership, latest first",
 )
 def list_contributions(request: HttpRequest):
@@ -166,7 +166,7 @@ def list_contributions(request: HttpRequest):
 
 @router.post(
     "/contributions",
-    response={201: ContributionOut, 400: Message, 403: Message},
+    response={201: ContributionOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Record a contribution (coalition admins; partner staff for their own partner)",
     openapi_extra=openapi_body(
         {
@@ -206,7 +206,7 @@ def create_contribution(request: HttpRequest):
 
 @router.patch(
     "/contributions/{contribution_id}",
-    response={200: ContributionOut, 400: Message, 403: Message, 404: Message},
+    response={200: ContributionOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Change a contribution (coalition admins; its partner's staff); only fields sent",
     openapi_extra=openapi_body({"type": "object", "properties": CONTRIBUTION_PROPERTIES}),
 )
@@ -242,7 +242,7 @@ def update_contribution(request: HttpRequest, contribution_id: uuid.UUID):
 
 @router.get(
     "/funding",
-    response={200: list[FundingOut], 403: Message},
+    response={200: list[FundingOut], 403: WorkspaceError},
     summary="Funding streams, soonest ending first",
 )
 def list_funding(request: HttpRequest):
@@ -253,7 +253,7 @@ def list_funding(request: HttpRequest):
 
 @router.post(
     "/funding",
-    response={201: FundingOut, 400: Message, 403: Message},
+    response={201: FundingOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Add a programme's funding stream (coalition admins)",
     openapi_extra=openapi_body(
         {"type": "object", "required": list(FUNDING_PROPERTIES), "properties": FUNDING_PROPERTIES}
@@ -291,7 +291,7 @@ def _sums(total: ledger.Total) -> dict[str, Any]:
 
 @router.get(
     "/resources/summary",
-    response={200: SummaryOut, 403: Message},
+    response={200: LedgerSummaryOut, 403: WorkspaceError},
     summary="Totals per partner, programme and kind, and programmes whose funding ends soon",
 )
 def resources_summary(request: HttpRequest):

@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from commonweal.partnerships import meetings
 from commonweal.partnerships.api import (
-    Message,
+    WorkspaceError,
     invalid,
     json_object,
     message,
@@ -107,7 +107,7 @@ def _invalid(errors: Any) -> Status:
 
 @router.get(
     "/meetings",
-    response={200: list[MeetingOut], 403: Message},
+    response={200: list[MeetingOut], 403: WorkspaceError},
     summary="Meetings, soonest first (`upcoming=true`: only those not yet over or cancelled)",
 )
 def list_meetings(request: HttpRequest, upcoming: bool = False):
@@ -119,7 +119,7 @@ def list_meetings(request: HttpRequest, upcoming: bool = False):
 
 @router.post(
     "/meetings",
-    response={201: MeetingOut, 400: Message, 403: Message},
+    response={201: MeetingOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Schedule a meeting in a time zone and invite partners (coalition admins)",
     openapi_extra=openapi_body(
         {
@@ -153,7 +153,7 @@ def create_meeting(request: HttpRequest):
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, 403: Message, 404: Message},
+    response={200: MeetingOut, 403: WorkspaceError, 404: WorkspaceError},
     summary="One meeting: agenda, attendance, minutes, decisions and action items",
 )
 def read_meeting(request: HttpRequest, meeting_id: uuid.UUID):
@@ -167,7 +167,7 @@ def read_meeting(request: HttpRequest, meeting_id: uuid.UUID):
 
 @router.post(
     "/meetings/{meeting_id}/action-items",
-    response={201: TaskOut, 400: Message, 403: Message, 404: Message},
+    response={201: TaskOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Record an action item of a meeting: a new task of the action plan",
     openapi_extra=openapi_body(
         {

@@ -20,7 +20,7 @@ from ninja.responses import Status
 from commonweal import policy
 from commonweal.partnerships import plan
 from commonweal.partnerships.api import (
-    Message,
+    WorkspaceError,
     invalid,
     json_object,
     message,
@@ -115,7 +115,7 @@ def _tasks() -> Any:
 
 @router.get(
     "/strategies",
-    response={200: list[StrategyOut], 403: Message},
+    response={200: list[StrategyOut], 403: WorkspaceError},
     summary="The action plan: strategies with their tasks",
 )
 def list_strategies(request: HttpRequest):
@@ -127,7 +127,7 @@ def list_strategies(request: HttpRequest):
 
 @router.post(
     "/strategies",
-    response={201: StrategyOut, 400: Message, 403: Message},
+    response={201: StrategyOut, 400: WorkspaceError, 403: WorkspaceError},
     summary="Add a strategy (coalition admins)",
     openapi_extra=openapi_body(
         {"type": "object", "required": ["title"], "properties": STRATEGY_PROPERTIES}
@@ -155,7 +155,7 @@ def create_strategy(request: HttpRequest):
 
 @router.post(
     "/strategies/{strategy_id}/tasks",
-    response={201: TaskOut, 400: Message, 403: Message, 404: Message},
+    response={201: TaskOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Add a task to a strategy (coalition admins)",
     openapi_extra=openapi_body(
         {
@@ -191,7 +191,7 @@ def create_task(request: HttpRequest, strategy_id: uuid.UUID):
 
 @router.get(
     "/tasks",
-    response={200: list[TaskOut], 403: Message},
+    response={200: list[TaskOut], 403: WorkspaceError},
     summary="Every task of the plan, soonest due first (`overdue=true`: only overdue ones)",
 )
 def list_tasks(request: HttpRequest, overdue: bool = False):
@@ -203,7 +203,7 @@ def list_tasks(request: HttpRequest, overdue: bool = False):
 
 @router.patch(
     "/tasks/{task_id}",
-    response={200: TaskOut, 400: Message, 403: Message, 404: Message},
+    response={200: TaskOut, 400: WorkspaceError, 403: WorkspaceError, 404: WorkspaceError},
     summary="Change a task: coalition admins any field, the owning partner's staff its progress",
     openapi_extra=openapi_body({"type": "object", "properties": TASK_PROPERTIES}),
 )

@@ -3,7 +3,8 @@
 Reads are public (no token). Writes need a token or session of someone who manages the
 programme's organisation (commonweal.policy.can_manage_programme). Bodies are parsed by
 the pages' own forms; writes go through schedule.py. Status codes: 400 bad input (`errors`
-names each field), 403 the caller may not manage it, 404 no such (published) object.
+names each field), 403 the caller may not manage it, 404 no such (published) object: a
+draft is unknown to whoever may not manage it.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class ProgrammeDetailOut(ProgrammeOut):
     upcoming: list[OccurrenceOut]
 
 
-class EventOut(OccurrenceOut):
+class ProgrammeEventOut(OccurrenceOut):
     programme_id: str
     title: str
 
@@ -222,7 +223,7 @@ def read_programme(request: HttpRequest, programme_id: uuid.UUID):
 @router.get(
     "/events",
     auth=None,
-    response={200: list[EventOut], 400: ProgramsError},
+    response={200: list[ProgrammeEventOut], 400: ProgramsError},
     summary="Meetings of published programmes from `start` (default today) for `days` days",
 )
 def list_events(request: HttpRequest, filters: Query[EventFilters]):
@@ -363,8 +364,16 @@ def _managed(request: HttpRequest, programme_id: uuid.UUID) -> Programme | Statu
     if programme is None:
         return message(404, "no such programme", "not-found")
     if not policy.can_manage_programme(request.auth, programme.organization):
-        return message(403, FORBIDDEN, "forbidden")
+        return _refused(programme, "no such programme", FORBIDDEN)
     return programme
+
+
+def _refused(programme: Programme, unknown: str, forbidden: str) -> Status:
+    """A draft is unknown to whoever may not manage it, as on the public pages
+    (event_views.public_programme); a published programme is public, so a refusal says so."""
+    if not programme.published:
+        return message(404, unknown, "not-found")
+    return message(403, forbidden, "forbidden")
 
 
 @router.post(
@@ -425,7 +434,7 @@ def cancel_occurrence(request: HttpRequest, session_id: uuid.UUID):
     if session is None:
         return message(404, "no such session", "not-found")
     if not policy.can_manage_programme(request.auth, session.programme.organization):
-        return message(403, FORBIDDEN, "forbidden")
+        return _refused(session.programme, "no such session", FORBIDDEN)
     data, error = json_object(request)
     if error:
         return error
@@ -561,7 +570,8 @@ def list_registrants(request: HttpRequest, session_id: uuid.UUID, occurrence: st
     if session is None:
         return message(404, "no such session", "not-found")
     if not policy.can_see_registrants(request.auth, session.programme.organization):
-        return message(403, "only the organising partner's staff see who signed up", "forbidden")
+        only = "only the organising partner's staff see who signed up"
+        return _refused(session.programme, "no such session", only)
     found = Registration.objects.filter(session=session).exclude(
         status=RegistrationStatus.CANCELLED
     )

@@ -20,7 +20,7 @@ from commonweal.referrals.models import Person
 router = Router(tags=["care plans"], auth=api_auth)
 
 
-class Message(Schema):
+class CarePlanMessage(Schema):
     detail: str
     code: str = ""
     errors: list[str] = []
@@ -34,7 +34,7 @@ def _not_found(what: str) -> Status:
 
 @router.get(
     "/{person_id}/care-plan/fhir",
-    response={200: dict, 404: Message},
+    response={200: dict, 404: CarePlanMessage},
     summary="A person's current care plan as a FHIR R4 Bundle (CarePlan, Goal, Patient)",
 )
 def care_plan_fhir_bundle(request: HttpRequest, person_id: uuid.UUID):

@@ -23,7 +23,7 @@ router = Router(tags=["screening"])
 # --- schemas --------------------------------------------------------------------------------
 
 
-class Message(Schema):
+class ScreeningMessage(Schema):
     detail: str
     errors: list[str] = []
 
@@ -111,7 +111,7 @@ _QR_BODY = {
 
 @router.post(
     "/score",
-    response={200: ScoreResultOut, 400: Message, 404: Message},
+    response={200: ScoreResultOut, 400: ScreeningMessage, 404: ScreeningMessage},
     summary="Score a QuestionnaireResponse without storing anything",
     openapi_extra=_QR_BODY,
 )
@@ -153,7 +153,7 @@ def instrument_list(request: HttpRequest):
 
 @router.get(
     "/instruments/{code}",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: ScreeningMessage},
     summary="One instrument as a FHIR R4 Questionnaire",
 )
 def instrument_detail(request: HttpRequest, code: str, language: str = "en"):
@@ -256,7 +256,7 @@ def _not_found() -> Status:
 
 @router.get(
     "/people/{person_id}/screenings",
-    response={200: list[StoredScreeningOut], 404: Message},
+    response={200: list[StoredScreeningOut], 404: ScreeningMessage},
     auth=api_auth,
     summary="A person's stored screenings (their care team only)",
 )
@@ -314,10 +314,10 @@ def _parse_stored(data: Any) -> tuple[instruments.Instrument, dict[str, Any], st
     response={
         200: StoredScreeningOut,
         201: StoredScreeningOut,
-        400: Message,
-        403: Message,
-        404: Message,
-        409: Message,
+        400: ScreeningMessage,
+        403: ScreeningMessage,
+        404: ScreeningMessage,
+        409: ScreeningMessage,
     },
     auth=api_auth,
     summary="Score and store a screening of a person (starts the safety protocol if due)",
@@ -381,7 +381,7 @@ def _screening_for(request: HttpRequest, screening_id: uuid.UUID) -> Screening |
 
 @router.get(
     "/stored/{screening_id}",
-    response={200: StoredScreeningOut, 404: Message},
+    response={200: StoredScreeningOut, 404: ScreeningMessage},
     auth=api_auth,
     summary="One stored screening (the person's care team only)",
 )
@@ -395,7 +395,7 @@ def stored_screening(request: HttpRequest, screening_id: uuid.UUID):
 
 @router.get(
     "/stored/{screening_id}/fhir",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: ScreeningMessage},
     auth=api_auth,
     summary="One stored screening as a FHIR R4 Bundle: QuestionnaireResponse + Observations",
 )
