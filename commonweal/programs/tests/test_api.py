@@ -99,6 +99,28 @@ def test_it_refuses_adding_a_session_to_another_organisations_programme(
     assert _client().post(f"{API}/programmes/{programme.pk}/sessions").status_code == 401
 
 
+def test_a_draft_is_unknown_to_whoever_may_not_manage_it(weekly, other_org_staff) -> None:
+    # A published programme is public, so its refusal says so (403); a draft is not.
+    Programme.objects.filter(pk=weekly.programme_id).update(published=False)
+    outsider = _client(other_org_staff)
+    calls = {
+        "sessions": _post(
+            outsider,
+            f"/programmes/{weekly.programme_id}/sessions",
+            {"starts_on": "2026-03-03", "start_time": "18:00"},
+        ),
+        "attendance": outsider.get(f"{API}/programmes/{weekly.programme_id}/attendance"),
+        "cancellations": _post(
+            outsider, f"/sessions/{weekly.pk}/cancellations", {"occurrence": "2026-03-17T18:00:00"}
+        ),
+        "registrants": outsider.get(f"{API}/sessions/{weekly.pk}/registrations"),
+    }
+    for what, response in calls.items():
+        assert response.status_code == 404, what
+        assert "Tuesday support group" not in response.content.decode(), what
+    assert Session.objects.count() == 1 and not Session.objects.get().exdates
+
+
 def test_it_cancels_one_meeting(weekly, partner_staff) -> None:
     response = _post(
         _client(partner_staff),
