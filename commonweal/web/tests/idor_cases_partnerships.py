@@ -189,19 +189,21 @@ PUBLIC_PAGES: dict[str, str] = {
 }
 
 API = "/api/v1/partnership"
+# The workspace is closed to outsiders as a whole: every id, real or made up, answers the same
+# 403 (the access matrix's API rows), so a refusal tells nothing about the record.
 API_CASES: dict[tuple[str, str], Any] = {
-    ("GET", f"{API}/partners/{{partner_id}}"): (_partner, "navigator"),
-    ("PATCH", f"{API}/partners/{{partner_id}}"): (_partner, "home_admin"),
-    ("GET", f"{API}/goals/{{goal_id}}"): (_goal, "navigator"),
-    ("POST", f"{API}/goals/{{goal_id}}/indicators"): (_goal, "home_admin"),
-    ("GET", f"{API}/indicators/{{indicator_id}}"): (_indicator, "navigator"),
-    ("POST", f"{API}/indicators/{{indicator_id}}/values"): (_indicator, "home_admin"),
-    ("POST", f"{API}/indicators/{{indicator_id}}/compute"): (_indicator, "home_admin"),
-    ("PATCH", f"{API}/contributions/{{contribution_id}}"): (_contribution, "partner_staff"),
-    ("POST", f"{API}/strategies/{{strategy_id}}/tasks"): (_strategy, "home_admin"),
-    ("PATCH", f"{API}/tasks/{{task_id}}"): (_task, "partner_staff"),
-    ("GET", f"{API}/meetings/{{meeting_id}}"): (_meeting, "navigator"),
-    ("POST", f"{API}/meetings/{{meeting_id}}/action-items"): (_meeting, "home_admin"),
+    ("GET", f"{API}/partners/{{partner_id}}"): (_partner, "navigator", 403),
+    ("PATCH", f"{API}/partners/{{partner_id}}"): (_partner, "home_admin", 403),
+    ("GET", f"{API}/goals/{{goal_id}}"): (_goal, "navigator", 403),
+    ("POST", f"{API}/goals/{{goal_id}}/indicators"): (_goal, "home_admin", 403),
+    ("GET", f"{API}/indicators/{{indicator_id}}"): (_indicator, "navigator", 403),
+    ("POST", f"{API}/indicators/{{indicator_id}}/values"): (_indicator, "home_admin", 403),
+    ("POST", f"{API}/indicators/{{indicator_id}}/compute"): (_indicator, "home_admin", 403),
+    ("PATCH", f"{API}/contributions/{{contribution_id}}"): (_contribution, "partner_staff", 403),
+    ("POST", f"{API}/strategies/{{strategy_id}}/tasks"): (_strategy, "home_admin", 403),
+    ("PATCH", f"{API}/tasks/{{task_id}}"): (_task, "partner_staff", 403),
+    ("GET", f"{API}/meetings/{{meeting_id}}"): (_meeting, "navigator", 403),
+    ("POST", f"{API}/meetings/{{meeting_id}}/action-items"): (_meeting, "home_admin", 403),
 }
 PUBLIC_API: dict[tuple[str, str], str] = {}
 PUBLIC_IDS: dict[str, Any] = {"partnerships:survey_answer": _survey}
