@@ -75,7 +75,7 @@ def test_it_refuses_an_outsider_the_same_for_a_real_and_a_made_up_id(
     world: World, operation: tuple[str, str]
 ) -> None:
     method, template = operation
-    ids, owner = API_CASES[operation]
+    ids, owner, *_refused = API_CASES[operation]
     real = ids(world)
     url = re.sub(r"\{(\w+)\}", lambda m: str(real[m.group(1)]), template)
     made_up = re.sub(r"\{(\w+)\}", lambda m: str(uuid.uuid4()), template)
