@@ -199,8 +199,9 @@ def notify(alerts: list[Alert]) -> int:
     """Email each alarm to every coalition admin, once (per signal, area, week and admin)."""
     queued = 0
     link = settings.COMMONWEAL_SITE_URL + reverse("alerts:index")
+    admins = coalition_admins() if alerts else []
     for alert in alerts:
-        for user in coalition_admins():
+        for user in admins:
             language = outbox.language_code(user.preferred_language)
             context = {
                 "signal": alert.signal.label,

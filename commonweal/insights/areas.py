@@ -10,11 +10,21 @@ import gzip
 import io
 import math
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from commonweal.insights.gaps import Areas, Costs, GapInputError, Sites
+from commonweal.directory.sources.geocode import zip_centroids
+from commonweal.insights.gaps import (
+    EARTH_RADIUS_KM,
+    Areas,
+    Costs,
+    GapInputError,
+    Sites,
+    unit_vectors,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 # Census 2020 tract centres of population for Miami-Dade (12086) plus its neighbours
@@ -208,3 +218,18 @@ def read_areas(path: Path | str) -> Areas:
     if header.startswith("STATEFP"):
         return read_census_tracts(path)
     return read_area_csv(path)
+
+
+@cache
+def _zip_tree() -> tuple[np.ndarray, cKDTree]:
+    points = zip_centroids()
+    codes = np.array(list(points), dtype=object)
+    lat_lon = np.array(list(points.values()), dtype=float)
+    return codes, cKDTree(unit_vectors(lat_lon[:, 0], lat_lon[:, 1]))
+
+
+def nearest_zips(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ZIP codes, great-circle km) of the ZCTA internal point nearest each point."""
+    codes, tree = _zip_tree()
+    chord, index = tree.query(unit_vectors(np.asarray(latitude), np.asarray(longitude)))
+    return codes[index], 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2, 1.0))

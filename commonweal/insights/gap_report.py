@@ -7,9 +7,7 @@ per person (see `need_weights`). Everything else is gaps.compute's.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import gzip
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from scipy.spatial import cKDTree
 
 from commonweal.directory.models import Attribute, Service, TaxonomyTerm
-from commonweal.directory.sources.geocode import ZCTA_FILE, normalize_zip
+from commonweal.directory.sources.geocode import normalize_zip, zip_centroids
 from commonweal.insights import areas as area_files
 from commonweal.insights import gaps, periods
 from commonweal.insights.deidentify import THRESHOLD
@@ -152,20 +150,6 @@ def categories() -> list[tuple[str, str]]:
     return sorted(named.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
-@cache
-def _zcta_points() -> tuple[np.ndarray, np.ndarray]:
-    with gzip.open(ZCTA_FILE, "rt", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    codes = np.array([r["zcta"] for r in rows], dtype=object)
-    points = np.array([(float(r["latitude"]), float(r["longitude"])) for r in rows])
-    return codes, points
-
-
-def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    phi, lmb = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(phi) * np.cos(lmb), np.cos(phi) * np.sin(lmb), np.sin(phi)))
-
-
 def zip_of_areas(areas: Areas) -> dict[str, str]:
     """Area id → the ZIP whose ZCTA internal point is nearest the area's centre.
 
@@ -182,10 +166,8 @@ def _zip_of_bundled() -> dict[str, str]:
 
 
 def _nearest_zip(areas: Areas) -> dict[str, str]:
-    codes, points = _zcta_points()
-    tree = cKDTree(_unit(points[:, 0], points[:, 1]))
-    _distance, index = tree.query(_unit(areas.latitude, areas.longitude))
-    return {str(a): str(codes[i]) for a, i in zip(areas.ids, index, strict=True)}
+    codes, _km = area_files.nearest_zips(areas.latitude, areas.longitude)
+    return {str(a): str(code) for a, code in zip(areas.ids, codes, strict=True)}
 
 
 def positive_screens_by_zip(start: dt.date, end: dt.date) -> Counter[str]:
@@ -232,14 +214,13 @@ def need_weights(areas: Areas, today: dt.date) -> NeedWeights:
     grouped: Counter[str] = Counter()
     orphans = [code for code in counts if code not in population]
     if orphans:
-        codes, points = _zcta_points()
-        where = {str(c): p for c, p in zip(codes, points, strict=True)}
-        tree = cKDTree(_unit(areas.latitude, areas.longitude))
+        where = zip_centroids()
+        tree = cKDTree(gaps.unit_vectors(areas.latitude, areas.longitude))
         for code in orphans:
             if code not in where:
                 continue
             lat, lon = where[code]
-            distance, index = tree.query(_unit(np.array([lat]), np.array([lon])))
+            distance, index = tree.query(gaps.unit_vectors(np.array([lat]), np.array([lon])))
             km = float(
                 gaps.haversine_km(lat, lon, areas.latitude[index[0]], areas.longitude[index[0]])
             )

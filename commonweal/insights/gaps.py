@@ -251,7 +251,7 @@ def haversine_km(
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     phi, lmb = np.radians(lat), np.radians(lon)
     return np.column_stack((np.cos(phi) * np.cos(lmb), np.cos(phi) * np.sin(lmb), np.sin(phi)))
 
@@ -273,11 +273,11 @@ def pairs_within(areas: Areas, sites: Sites, *, radius_km: float, chunk: int = 2
     # The small margin keeps pairs at exactly the radius that rounding in 3-D would drop;
     # the exact cut-off is applied to the distance below.
     chord = 2 * np.sin(angle / 2) * (1 + 1e-9) + 1e-12
-    site_tree = cKDTree(_unit_vectors(sites.latitude, sites.longitude))
+    site_tree = cKDTree(unit_vectors(sites.latitude, sites.longitude))
     a_parts, s_parts, c_parts = [], [], []
     for start in range(0, len(areas), chunk):
         stop = min(start + chunk, len(areas))
-        tree = cKDTree(_unit_vectors(areas.latitude[start:stop], areas.longitude[start:stop]))
+        tree = cKDTree(unit_vectors(areas.latitude[start:stop], areas.longitude[start:stop]))
         found = tree.sparse_distance_matrix(site_tree, chord, output_type="ndarray")
         cost = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(found["v"] / 2, 1.0))
         keep = cost <= radius_km

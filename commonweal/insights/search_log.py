@@ -22,7 +22,6 @@ import logging
 import math
 import uuid
 from collections.abc import Mapping
-from functools import cache
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -33,6 +32,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from commonweal.directory.search.types import SearchRequest, SearchResponse
+from commonweal.insights.areas import nearest_zips
 from commonweal.insights.models import SearchEvent
 
 logger = logging.getLogger(__name__)
@@ -65,42 +65,12 @@ def filters_used(request: SearchRequest) -> list[str]:
     return [name for name, on in used.items() if on]
 
 
-# Latitude degrees spanning NEAREST_ZIP_KM (111.2 km a degree) and a little more.
-_BAND_DEGREES = NEAREST_ZIP_KM / 111.0 + 0.01
-
-
-@cache
-def _zip_points() -> tuple[list[str], np.ndarray]:
-    """Every ZIP code's internal point in radians, sorted by latitude."""
-    from commonweal.directory.sources.geocode import _centroids
-
-    centroids = sorted(_centroids().items(), key=lambda item: item[1][0])
-    codes = [code for code, _point in centroids]
-    points = np.radians(np.array([point for _code, point in centroids], dtype=float))
-    return codes, points.reshape(-1, 2)
-
-
 def nearest_zip(lat: float, lon: float) -> str:
     """The ZIP code whose internal point is nearest (great circle), or "" if none is near."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return ""
-    codes, points = _zip_points()
-    # Only the points in a latitude band can be near enough: a binary search, then the
-    # haversine over a few hundred points rather than all ~33,000.
-    low, high = np.searchsorted(
-        points[:, 0], [math.radians(lat - _BAND_DEGREES), math.radians(lat + _BAND_DEGREES)]
-    )
-    band = points[low:high]
-    if not len(band):
-        return ""
-    phi, lam = math.radians(lat), math.radians(lon)
-    a = (
-        np.sin((band[:, 0] - phi) / 2) ** 2
-        + np.cos(phi) * np.cos(band[:, 0]) * np.sin((band[:, 1] - lam) / 2) ** 2
-    )
-    best = int(np.argmin(a))
-    distance_km = 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, float(a[best]))))
-    return codes[low + best] if distance_km <= NEAREST_ZIP_KM else ""
+    codes, km = nearest_zips(np.array([lat]), np.array([lon]))
+    return str(codes[0]) if km[0] <= NEAREST_ZIP_KM else ""
 
 
 def area_of(response: SearchResponse) -> tuple[str, str]:

@@ -58,6 +58,11 @@ def _centroids() -> dict[str, tuple[float, float]]:
         }
 
 
+def zip_centroids() -> dict[str, tuple[float, float]]:
+    """Every ZIP code's ZCTA internal point: {code: (latitude, longitude)} (read once)."""
+    return _centroids()
+
+
 def zip_centroid(postal_code: str) -> tuple[float, float] | None:
     """(latitude, longitude) of the ZCTA internal point for a US ZIP code, or None."""
     zcta = normalize_zip(postal_code)

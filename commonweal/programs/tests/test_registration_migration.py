@@ -23,8 +23,9 @@ def legacy(weekly) -> Registration:
     made = Registration.objects.create(
         session=weekly,
         occurrence="2026-03-10T18:00:00",
-        name="placeholder",
-        contact="placeholder@example.org",
+        # Written encrypted by the field, then overwritten below with plaintext, as 0001 left it.
+        name="overwritten",
+        contact="overwritten@example.org",
         token="legacy-token",
     )
     write_raw(Registration, made.pk, "name", "Ada L.")
