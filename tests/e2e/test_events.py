@@ -65,7 +65,8 @@ def test_a_resident_finds_a_group_and_signs_up_without_javascript(browser, site,
     try:
         page = context.new_page()
         page.goto("/")
-        page.get_by_role("link", name="Events", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Events", exact=True).click()
         assert page.get_by_role("heading", name="Events", level=1).is_visible()
         # Filters are a plain GET form: Spanish-language support groups in Miami.
         page.get_by_label("Place").fill("Miami")
@@ -75,7 +76,8 @@ def test_a_resident_finds_a_group_and_signs_up_without_javascript(browser, site,
             page.get_by_role("button", name="Show events").click()
         assert "language=es" in page.url
         _fits(page)
-        page.get_by_role("link", name="Parents' support group").first.click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Parents' support group").first.click()
         _fits(page)
         page.get_by_role("link", name="Sign up").first.click()
         # Sent empty: both fields say what is missing, nothing is saved.
@@ -147,7 +149,8 @@ def test_staff_check_people_in_on_a_phone(browser, site, axe, group) -> None:
             _fits(page)
             if javascript:
                 assert_accessible(page, axe)
-            page.get_by_role("link", name="Check-in list").first.click()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Check-in list").first.click()
             assert page.get_by_text("Zed Q.", exact=True).is_visible()
             _fits(page)
             if javascript:

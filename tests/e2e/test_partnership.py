@@ -399,7 +399,8 @@ def test_a_resident_tells_the_partnership_without_an_account_or_javascript(
             if javascript:
                 assert_accessible(page, axe)
             _fits(page)
-            page.get_by_role("link", name="Tell the partnership").click()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Tell the partnership").click()
             if javascript:
                 assert_accessible(page, axe)
             _fits(page)
@@ -414,7 +415,8 @@ def test_a_resident_tells_the_partnership_without_an_account_or_javascript(
             _fits(page)
             # A short survey, from the form's page.
             page.goto("/partnership/voice/")
-            page.get_by_role("link", name="Getting there").click()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Getting there").click()
             if javascript:
                 assert_accessible(page, axe)
             _fits(page)
