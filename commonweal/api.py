@@ -14,6 +14,10 @@ from commonweal.insights.outcome_api import router as outcomes_router
 from commonweal.insights.unmet_api import router as unmet_router
 from commonweal.partnerships.api import router as partnership_router
 from commonweal.programs.api import router as programs_router
+from commonweal.programs.campaign_api import router as campaigns_router
+from commonweal.programs.reminder_api import router as reminders_router
+from commonweal.programs.route_api import router as routes_router
+from commonweal.programs.volunteer_api import router as volunteers_router
 from commonweal.referrals.api import router as referrals_router
 from commonweal.referrals.care_plan_api import router as care_plan_router
 from commonweal.screening.api import router as screening_router
@@ -92,5 +96,9 @@ api_v1.add_router("/referrals", referrals_router)
 api_v1.add_router("/referrals/people", care_plan_router)
 api_v1.add_router("/partnership/", partnership_router)
 api_v1.add_router("/programs/", programs_router)
+api_v1.add_router("/programs/routes/", routes_router)
+api_v1.add_router("/programs/reminders/", reminders_router)
+api_v1.add_router("/programs/volunteers/", volunteers_router)
+api_v1.add_router("/learn/", campaigns_router)
 
 api_hsda = build_hsda_api()

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from commonweal import policy
 from commonweal.api import api_hsda, api_v1
+from commonweal.programs import campaign_urls, reminder_urls, volunteer_urls
 
 urlpatterns = [
     path("", include("commonweal.web.urls")),
@@ -20,6 +21,9 @@ urlpatterns = [
     path("partnership/", include("commonweal.partnerships.urls")),
     path("programs/", include("commonweal.programs.urls")),
     path("events/", include("commonweal.programs.event_urls")),
+    path("reminders/", include((reminder_urls.public_urlpatterns, "reminders"))),
+    path("volunteer/", include((volunteer_urls.public_urlpatterns, "volunteer"))),
+    path("learn/", include((campaign_urls.public_urlpatterns, "learn"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),

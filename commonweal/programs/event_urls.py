@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commonweal.programs import event_views, registration_views
+from commonweal.programs import event_views, registration_views, route_urls
 
 app_name = "events"
 
@@ -41,3 +41,6 @@ urlpatterns = [
         name="registration_cancel",
     ),
 ]
+
+# Mobile services' routes and stops are public calendar pages too.
+urlpatterns += route_urls.public_urlpatterns

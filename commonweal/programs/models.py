@@ -262,3 +262,12 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"training record {self.pk}"  # never the name
+
+
+# The later parts of this app keep their models in modules of their own.
+from commonweal.programs import (  # noqa: E402, F401
+    campaign_models,
+    reminder_models,
+    route_models,
+    volunteer_models,
+)

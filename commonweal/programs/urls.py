@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from commonweal.programs import registration_views, training_views, views
+from commonweal.programs import (
+    campaign_urls,
+    registration_views,
+    reminder_urls,
+    route_urls,
+    training_views,
+    views,
+    volunteer_urls,
+)
 
 app_name = "programs"
 
@@ -26,3 +34,10 @@ urlpatterns = [
     path("training/new/", training_views.training_create, name="training_create"),
     path("training/coverage/", training_views.training_coverage, name="training_coverage"),
 ]
+
+urlpatterns += (
+    route_urls.manage_urlpatterns
+    + reminder_urls.manage_urlpatterns
+    + volunteer_urls.manage_urlpatterns
+    + campaign_urls.manage_urlpatterns
+)

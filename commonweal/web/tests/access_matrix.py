@@ -511,11 +511,15 @@ HSDA_OPERATIONS: dict[str, Operation] = {
 # their own, one per part; merged here so that the matrix stays one table. Imported last:
 # those files use row(), Page and Operation.
 from commonweal.web.tests import (  # noqa: E402
+    access_matrix_campaigns,
     access_matrix_gaps,
     access_matrix_outcomes,
     access_matrix_partnerships,
     access_matrix_programs,
+    access_matrix_reminders,
+    access_matrix_routes,
     access_matrix_unmet,
+    access_matrix_volunteers,
 )
 
 _PARTS = (
@@ -524,6 +528,10 @@ _PARTS = (
     access_matrix_outcomes,
     access_matrix_partnerships,
     access_matrix_programs,
+    access_matrix_routes,
+    access_matrix_reminders,
+    access_matrix_volunteers,
+    access_matrix_campaigns,
 )
 for _part in _PARTS:
     assert not set(_part.PAGES) & set(PAGES), "a page has two rows"

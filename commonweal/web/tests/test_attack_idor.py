@@ -166,12 +166,24 @@ PUBLIC_API = {
 # The insights area, the partnership workspace and programmes keep their cases in files of
 # their own (idor_cases_*.py); merged here, before the tests below are parametrised.
 from commonweal.web.tests import (  # noqa: E402
+    idor_cases_campaigns,
     idor_cases_insights,
     idor_cases_partnerships,
     idor_cases_programs,
+    idor_cases_reminders,
+    idor_cases_routes,
+    idor_cases_volunteers,
 )
 
-CASE_FILES = (idor_cases_insights, idor_cases_partnerships, idor_cases_programs)
+CASE_FILES = (
+    idor_cases_insights,
+    idor_cases_partnerships,
+    idor_cases_programs,
+    idor_cases_routes,
+    idor_cases_reminders,
+    idor_cases_volunteers,
+    idor_cases_campaigns,
+)
 for _part in CASE_FILES:
     assert not set(_part.PAGE_CASES) & set(PAGE_CASES), "a route has two cases"
     PAGE_CASES.update(_part.PAGE_CASES)
