@@ -571,3 +571,107 @@ def can_see_training_coverage(user: Any) -> bool:
     """Where trained people are lacking (counts by ZIP and language, no names): coalition
     admins and superusers."""
     return can_edit_any_listing(user)
+
+
+# --- volunteers -----------------------------------------------------------------------------
+# Open roles and signing up are public. A role is managed like its organisation's programmes.
+# Volunteers' names and contacts are person data of the posting organisation: its partner
+# staff (and superusers, audit-logged) see them, confirm or decline and log hours; coalition
+# admins manage every role and see counts and hours, never a name.
+
+
+def can_manage_volunteer_role(user: Any, organization: Organization) -> bool:
+    """An organisation's volunteer roles: its partner staff, coalition admins, superusers."""
+    return can_manage_programme(user, organization)
+
+
+def can_coordinate_volunteers(user: Any, organization: Organization) -> bool:
+    """Volunteers' names and contacts, the matched list, confirming and logging hours."""
+    return can_see_registrants(user, organization)
+
+
+# --- health education and awareness campaigns -----------------------------------------------
+# Published education pages and campaigns are public. Partner staff write pages for their
+# own organisation and keep them current until published; a coalition admin reviews and
+# publishes (the review rule: nothing reaches residents without a named reviewer and a
+# review date), and alone changes a published page. Campaigns are the partnership's: its
+# coalition admins run them; partner staff of a campaign's partners record its activities.
+
+
+def can_publish_education(user: Any) -> bool:
+    """Reviewing and publishing education pages, and editing published ones: coalition
+    admins and superusers."""
+    return can_edit_any_listing(user)
+
+
+def education_organizations(user: Any) -> QuerySet[Organization]:
+    """The organisations on whose behalf `user` writes education pages."""
+    return programme_organizations(user)
+
+
+def can_write_education(user: Any) -> bool:
+    return can_publish_education(user) or education_organizations(user).exists()
+
+
+def can_edit_education_page(user: Any, page: Any) -> bool:
+    """A page's text and settings: publishers always; its organisation's partner staff
+    until it is published."""
+    if not _signed_in(user):
+        return False
+    if can_publish_education(user):
+        return True
+    if page.status == "published" or page.organization_id is None:
+        return False
+    return user.memberships.filter(
+        organization_id=page.organization_id, role=Role.PARTNER_STAFF
+    ).exists()
+
+
+def can_manage_campaigns(user: Any) -> bool:
+    """Creating and changing campaigns: coalition admins and superusers."""
+    return can_manage_workspace(user)
+
+
+def campaign_partners_for(user: Any, campaign: Any) -> QuerySet[Any]:
+    """The campaign's partners on whose behalf `user` records activities: all of them for
+    coalition admins and superusers; their own organisation's for its partner staff."""
+    from commonweal.partnerships.models import Partner
+
+    if not _signed_in(user):
+        return Partner.objects.none()
+    partners = campaign.partners.select_related("organization").order_by("organization__name")
+    if can_manage_campaigns(user):
+        return partners
+    return partners.filter(
+        organization__memberships__user=user,
+        organization__memberships__role=Role.PARTNER_STAFF,
+    ).distinct()
+
+
+def can_work_on_campaign(user: Any, campaign: Any) -> bool:
+    """The campaign's manage page (activities, reach) and recording activities."""
+    return can_manage_campaigns(user) or campaign_partners_for(user, campaign).exists()
+
+
+def can_open_campaigns(user: Any) -> bool:
+    """Whether to open the campaigns list at all: managers, and partner staff (who see the
+    campaigns their organisation is a partner of)."""
+    if not _signed_in(user):
+        return False
+    return can_manage_campaigns(user) or user.memberships.filter(role=Role.PARTNER_STAFF).exists()
+
+
+# --- mobile services (routes and stops) -----------------------------------------------------
+# A mobile clinic's or food truck's route is public once published, like a programme, and is
+# managed like its organisation's listings: its partner staff, coalition admins, superusers.
+# A stop is a place and a time, never a person: nothing here is person data.
+
+
+def can_manage_route(user: Any, organization: Organization) -> bool:
+    """An organisation's routes and stops (and an unpublished route's public pages)."""
+    return can_edit_organization(user, organization)
+
+
+def route_organizations(user: Any) -> QuerySet[Organization]:
+    """The organisations whose routes this user may manage (as programme_organizations)."""
+    return programme_organizations(user)
