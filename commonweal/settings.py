@@ -332,6 +332,13 @@ ENCRYPTION_KEYS = env_list("COMMONWEAL_ENCRYPTION_KEYS")
 COMMONWEAL_SAFETY_FOLLOW_UP_HOURS = int(os.environ.get("COMMONWEAL_SAFETY_FOLLOW_UP_HOURS", "24"))
 COMMONWEAL_AGREEMENT_WARNING_DAYS = int(os.environ.get("COMMONWEAL_AGREEMENT_WARNING_DAYS", "60"))
 COMMONWEAL_FUNDING_WARNING_DAYS = int(os.environ.get("COMMONWEAL_FUNDING_WARNING_DAYS", "90"))
+# What one volunteer hour is worth in the resource ledger (US dollars): logged volunteer
+# hours become in-kind contributions at this rate (programs/volunteers.py). Default: the
+# national value of volunteer time for 2024, $34.79 an hour, published in April 2025 by
+# Independent Sector with the University of Maryland's Do Good Institute (average hourly
+# earnings of non-farm, non-supervisory workers, BLS, plus 12% for benefits). Update it
+# each April, or use your state's figure from the same source.
+COMMONWEAL_VOLUNTEER_HOUR_VALUE = os.environ.get("COMMONWEAL_VOLUNTEER_HOUR_VALUE", "34.79")
 
 # A sent referral with no answer after this many days, or an accepted one with no progress,
 # comes first on the navigator's worklist as overdue.

@@ -100,3 +100,17 @@ def save_contribution(
 @transaction.atomic
 def save_funding(stream: FundingStream | None = None, *, by: Any, **details: Any) -> FundingStream:
     return _saved(stream or FundingStream(), details, FUNDING_FIELDS)
+
+
+def partner_for(organization: Any) -> Any:
+    """The organisation's partner profile (an active member or a former one), or None."""
+    from commonweal.partnerships.models import Partner
+
+    return Partner.objects.filter(organization=organization).first()
+
+
+@transaction.atomic
+def remove_contribution(contribution: Contribution, *, by: Any) -> None:
+    """Take a contribution off the ledger (one another part keeps in step with its own
+    records, like a month of volunteer hours that were all corrected away)."""
+    contribution.delete()
