@@ -29,6 +29,7 @@ from commonweal.directory.search.types import (
     SearchResponse,
 )
 from commonweal.insights import search_log
+from commonweal.programs import next_session
 
 router = Router(tags=["search"])
 
@@ -146,6 +147,13 @@ def read_request(request: HttpRequest) -> SearchRequest:
 def response_body(response: SearchResponse) -> dict[str, Any]:
     interpretation = response.interpretation
     place = interpretation.place
+    # Optional per result: the next programme session and mobile-route stop (nearest the
+    # searcher's place, when given); docs/programs-mobile-and-directory.md.
+    upcoming = next_session.for_services(
+        [hit.service_id for hit in response.hits],
+        now=timezone.now(),
+        near=None if place is None else (place.lat, place.lon),
+    )
     return {
         # True whenever crisis lines belong above the results; `crisis_level` says whether
         # it is an emergency takeover or a topic (docs/search.md "Crisis first").
@@ -180,6 +188,7 @@ def response_body(response: SearchResponse) -> dict[str, Any]:
                 "distance_km": None if hit.distance_km is None else round(hit.distance_km, 2),
                 "open_now": hit.open_now,
                 "why": list(hit.why),
+                **next_session.as_json(upcoming.get(hit.service_id)),
             }
             for hit in response.hits
         ],
@@ -233,7 +242,12 @@ def search(
     per_page: str = Query("", description="Results per page: default 20, at most 100."),
 ) -> JsonResponse:
     """Search the directory as the resident pages do. Anonymous use is allowed (and
-    rate-limited per address). Results are returned when `crisis` is true, too."""
+    rate-limited per address). Results are returned when `crisis` is true, too.
+
+    Each result also has `next_session` (the next meeting of a published programme of the
+    service: `title`, `start`, `end`, `url`) and `next_stop` (the next visit of its mobile
+    route, the stop nearest the searcher's place when one is given: `route`, `stop`,
+    `start`, `end`, `distance_km`, `approximate`, `url`), each present only when there is one."""
     try:
         search_request = read_request(request)
     except BadParameter as exc:

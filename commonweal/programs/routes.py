@@ -266,7 +266,7 @@ def stops_of(routes: QuerySet[Route]) -> QuerySet[Stop]:
     return (
         Stop.objects.filter(route__in=routes)
         .select_related("route__organization", "route__service", "location")
-        .prefetch_related("cancellations")
+        .prefetch_related("cancellations", "location__addresses")
     )
 
 

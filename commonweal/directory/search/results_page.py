@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Prefetch
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +33,7 @@ from commonweal.directory.search.types import (
     SearchRequest,
     SearchResponse,
 )
+from commonweal.programs import next_session
 
 # Fewer results than this also show the ways to widen the search, 211 and crisis lines.
 FEW_RESULTS = 3
@@ -51,6 +53,8 @@ class ResultCard:
     address: Address | None
     languages: tuple[str, ...]
     cost: str
+    # The next meeting of a linked programme / visit of a linked mobile route, if any.
+    next_up: next_session.NextUp | None = None
 
     @property
     def why(self) -> str:
@@ -138,7 +142,7 @@ def build(response: SearchResponse) -> ResultsPage:
     has_filters = without_filters(request) != replace(request, page=1, per_page=DEFAULT_PER_PAGE)
     return ResultsPage(
         response=response,
-        cards=cards(response.hits),
+        cards=cards(response.hits, near=searcher_point(response)),
         num_pages=num_pages,
         previous_url=search_url(at_page(request, page - 1)) if page > 1 else "",
         next_url=search_url(at_page(request, page + 1)) if page < num_pages else "",
@@ -148,9 +152,18 @@ def build(response: SearchResponse) -> ResultsPage:
     )
 
 
-def cards(hits: Iterable[Hit]) -> list[ResultCard]:
+def searcher_point(response: SearchResponse) -> tuple[float, float] | None:
+    """Where the person searched from, if they said: "next stop near you" is measured from it."""
+    place = response.interpretation.place
+    return None if place is None else (place.lat, place.lon)
+
+
+def cards(hits: Iterable[Hit], *, near: tuple[float, float] | None = None) -> list[ResultCard]:
     """Cards for the hits, in the engine's order, with a few queries for all of them."""
     hits = list(hits)
+    upcoming = next_session.for_services(
+        [h.service_id for h in hits], now=timezone.now(), near=near
+    )
     services = {
         s.id: s
         for s in Service.objects.filter(id__in=[h.service_id for h in hits])
@@ -181,6 +194,7 @@ def cards(hits: Iterable[Hit]) -> list[ResultCard]:
                 address=address,
                 languages=_languages(service),
                 cost=_cost(service),
+                next_up=upcoming.get(service.id),
             )
         )
     return result
