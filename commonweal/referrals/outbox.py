@@ -171,6 +171,7 @@ class Report:
     retrying: int = 0
     failed: int = 0
     unknown: int = 0
+    cancelled: int = 0
     ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -227,6 +228,12 @@ def claim(*, now: dt.datetime, limit: int = 50) -> list[OutboxMessage]:
 
 
 def _deliver(message: OutboxMessage, now: dt.datetime) -> str:
+    if _withdrawn(message):
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.CANCELLED, claimed_at=None
+        )
+        logger.info("outbox: %s %s withdrawn before sending", message.kind, message.pk)
+        return "cancelled"
     try:
         send_now(message)
     except Exception as error:  # the provider refused or was unreachable: not sent
@@ -234,6 +241,19 @@ def _deliver(message: OutboxMessage, now: dt.datetime) -> str:
     mark_sent(message)
     logger.info("outbox: sent %s %s by %s", message.kind, message.pk, message.channel)
     return "sent"
+
+
+# Personal reminders (programs/personal_reminders.py) are checked once more just before
+# sending: a STOP, a pause or a lapsed consent since the row was queued must win.
+WITHDRAWABLE_KINDS = frozenset({"personal-reminder", "personal-reminder-confirm"})
+
+
+def _withdrawn(message: OutboxMessage) -> bool:
+    if message.kind not in WITHDRAWABLE_KINDS:
+        return False
+    from commonweal.programs import personal_reminders
+
+    return not personal_reminders.still_wanted(message)
 
 
 def send_now(message: OutboxMessage) -> None:

@@ -22,7 +22,7 @@ from django.db import close_old_connections
 
 from commonweal.insights import alerts
 from commonweal.partnerships import notifications
-from commonweal.programs import training
+from commonweal.programs import personal_reminders, reminder_tasks, training
 from commonweal.referrals import followup, outbox, reminders, retention, tasks
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,13 @@ JOBS: dict[str, Job] = {
             tasks.remind_of_expiring_training,
             lambda: {"emails_queued": training.send_expiry_reminders()},
             "email trained people whose certificate expires within 60 days (once each)",
+        ),
+        Job(
+            "personal-reminders",
+            15,
+            reminder_tasks.queue_personal_reminders,
+            lambda: personal_reminders.queue_due(),
+            "queue the personal reminders (medicine, appointments) due in the next two days",
         ),
         Job(
             "meeting-reminders",
