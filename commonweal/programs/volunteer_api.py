@@ -274,7 +274,7 @@ def sign_up(request: HttpRequest, role_id: uuid.UUID):
     assert data is not None
     if error := _unknown(data, SIGNUP_PROPERTIES):
         return error
-    if not volunteers.within_signup_limit(client_ip(request)):
+    if not volunteers.within_signup_limit(client_ip(request), role):
         return message(429, "too many sign-ups from this address; try again in an hour", "limited")
     try:
         signup, token = volunteers.sign_up(

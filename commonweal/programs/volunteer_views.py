@@ -90,7 +90,7 @@ def role_detail(request: HttpRequest, role_id: Any) -> HttpResponse:
     form = SignupForm(request.POST or None, role=role)
     limited = False
     if request.method == "POST" and taking:
-        if not volunteers.within_signup_limit(client_ip(request)):
+        if not volunteers.within_signup_limit(client_ip(request), role):
             limited = True
         elif form.is_valid():
             data = form.cleaned_data
@@ -214,7 +214,6 @@ def role_create(request: HttpRequest) -> HttpResponse:
         request,
         "programs/volunteer_role_form.html",
         {"form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -238,7 +237,6 @@ def role_edit(request: HttpRequest, role_id: Any) -> HttpResponse:
         request,
         "programs/volunteer_role_form.html",
         {"form": form, "role": role},
-        status=400 if form.errors else 200,
     )
 
 

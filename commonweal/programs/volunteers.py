@@ -69,8 +69,10 @@ ROLE_FIELDS = (
     "status",
 )
 
-# Sign-ups per address per window: a person needs one or two, a script would need many.
+# Offers per address per hour: a person (or a family, a library computer) needs a few; a
+# script filling the coordinators' lists would need many.
 SIGNUP_LIMIT = 10
+SIGNUP_LIMIT_ALL_ROLES = 30
 SIGNUP_WINDOW_SECONDS = 60 * 60
 
 ROLE_NOT_OPEN = _("This role is not taking sign-ups.")
@@ -247,16 +249,22 @@ def status_url(token: str) -> str:
     return reverse("volunteer:signup", kwargs={"token": token})
 
 
-def within_signup_limit(address: str | None) -> bool:
-    """Count one sign-up from this address; False once it is past SIGNUP_LIMIT an hour."""
-    key = f"volunteer-signups:{address or 'unknown'}"
+def _counted(key: str) -> int:
     cache.add(key, 0, SIGNUP_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, SIGNUP_WINDOW_SECONDS)
-        count = 1
-    return count <= SIGNUP_LIMIT
+        return 1
+
+
+def within_signup_limit(address: str | None, role: VolunteerRole) -> bool:
+    """Count one offer from this address; False once it is past the limit for this role
+    (SIGNUP_LIMIT an hour) or for all roles together (SIGNUP_LIMIT_ALL_ROLES)."""
+    where = address or "unknown"
+    for_role = _counted(f"volunteer-signups:{where}:{role.pk}")
+    for_all = _counted(f"volunteer-signups:{where}")
+    return for_role <= SIGNUP_LIMIT and for_all <= SIGNUP_LIMIT_ALL_ROLES
 
 
 def sign_up(
