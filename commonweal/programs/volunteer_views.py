@@ -68,7 +68,12 @@ def role_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/volunteer_list.html",
-        {"form": form, "roles": volunteers.roles_with_totals(roles), "filtered": bool(filters)},
+        {
+            "form": form,
+            "roles": roles,
+            "filtered": bool(filters),
+            "manages": policy.can_manage_some_programme(request.user),
+        },
         status=400 if form.errors else 200,
     )
 
