@@ -675,3 +675,18 @@ def can_manage_route(user: Any, organization: Organization) -> bool:
 def route_organizations(user: Any) -> QuerySet[Organization]:
     """The organisations whose routes this user may manage (as programme_organizations)."""
     return programme_organizations(user)
+
+
+# --- personal reminders -----------------------------------------------------------------------
+# A person's reminder plans (what, when, their number or email) are part of their record: the
+# care team reads them, a superuser reads them (audit-flagged); setting, pausing or stopping
+# one is care work (the care team only), and needs the person's consent to be contacted
+# (programs/personal_reminders.py). A resident's own plan is reached only by its private link.
+
+
+def can_see_reminders(user: Any, person: Person) -> bool:
+    return can_view_person(user, person)
+
+
+def can_set_reminders(user: Any, person: Person) -> bool:
+    return can_do_care_work(user, person)

@@ -102,6 +102,9 @@ TOO_MANY_CONFIRMATIONS = gettext_lazy(
 # A public form that sends a text to any number invites abuse (flooding someone's phone,
 # "SMS pumping" fraud): a few unconfirmed sign-ups per address a day, a few per visitor.
 MAX_UNCONFIRMED_PER_ADDRESS = 3
+# A confirmation link left unopened this long no longer switches anything on: an old
+# message found later (a shared phone, a forwarded email) is not a fresh "yes".
+CONFIRM_WITHIN = dt.timedelta(days=7)
 SIGNUP_LIMIT = 20
 SIGNUP_WINDOW_SECONDS = 3600
 
@@ -389,16 +392,23 @@ def create_for_person(
     return plan
 
 
+def confirmation_expired(plan: ReminderPlan, *, now: dt.datetime | None = None) -> bool:
+    """An unconfirmed plan whose link is too old to switch it on (sign up again instead)."""
+    now = now or timezone.now()
+    return plan.status == PlanStatus.UNCONFIRMED and now - plan.created_at > CONFIRM_WITHIN
+
+
 @transaction.atomic
 def confirm(plan: ReminderPlan, *, now: dt.datetime | None = None) -> ReminderPlan:
     """The resident opened the link sent to the address and said yes: switch the plan on.
 
     Confirming is a fresh opt-in for this address, so an earlier STOP is lifted."""
+    now = now or timezone.now()
     plan = ReminderPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.UNCONFIRMED:
+    if plan.status != PlanStatus.UNCONFIRMED or confirmation_expired(plan, now=now):
         return plan
     plan.status = PlanStatus.ACTIVE
-    plan.confirmed_at = now or timezone.now()
+    plan.confirmed_at = now
     plan.save(update_fields=["status", "confirmed_at"])
     opt_out.opt_in(address=plan.address)
     return plan
@@ -415,7 +425,7 @@ def set_status(
     """Pause, resume or stop a plan; pausing and stopping cancel its queued reminders."""
     plan = ReminderPlan.objects.select_for_update().get(pk=plan.pk)
     if by is not None and plan.person_id is not None:
-        if not policy.can_do_care_work(by, plan.person):
+        if not policy.can_set_reminders(by, plan.person):
             raise NotAllowed(str(NOT_ALLOWED))
     allowed = {
         PlanStatus.PAUSED: {PlanStatus.ACTIVE},

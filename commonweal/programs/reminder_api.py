@@ -112,7 +112,7 @@ def _not_found() -> Status:
 
 def _person(request: HttpRequest, person_id: uuid.UUID) -> Person | None:
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not policy.can_view_person(request.auth, person):
+    if person is None or not policy.can_see_reminders(request.auth, person):
         return None
     return person
 
@@ -137,7 +137,7 @@ def list_reminders(request: HttpRequest, person_id: uuid.UUID):
 )
 def create_reminder(request: HttpRequest, person_id: uuid.UUID, payload: ReminderPlanIn):
     person = _person(request, person_id)
-    if person is None or not policy.can_do_care_work(request.auth, person):
+    if person is None or not policy.can_set_reminders(request.auth, person):
         return _not_found()
     form = NavigatorReminderForm(payload.dict(), sms_enabled=sms.is_enabled())
     if form.is_valid():
@@ -162,7 +162,7 @@ def create_reminder(request: HttpRequest, person_id: uuid.UUID, payload: Reminde
 )
 def set_reminder_status(request: HttpRequest, plan_id: uuid.UUID, payload: ReminderStatusIn):
     plan = ReminderPlan.objects.filter(pk=plan_id, person__isnull=False).first()
-    if plan is None or not policy.can_do_care_work(request.auth, plan.person):
+    if plan is None or not policy.can_set_reminders(request.auth, plan.person):
         return _not_found()
     if payload.status not in STATUSES:
         return Status(

@@ -5,6 +5,7 @@ Views parse and call personal_reminders / opt_out / twilio_inbound; the rules li
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +25,8 @@ from commonweal import policy
 from commonweal.accounts.audit import client_ip
 from commonweal.lib import sms
 from commonweal.programs import personal_reminders, twilio_inbound
-from commonweal.programs.reminder_forms import NavigatorReminderForm, ReminderForm
-from commonweal.programs.reminder_models import PlanStatus, ReminderPlan
+from commonweal.programs.reminder_forms import NavigatorReminderForm, ReminderForm, parse_time
+from commonweal.programs.reminder_models import PlanStatus, ReminderKind, ReminderPlan
 from commonweal.referrals.models import Person
 
 ACTIONS = {"pause": PlanStatus.PAUSED, "resume": PlanStatus.ACTIVE, "stop": PlanStatus.STOPPED}
@@ -44,7 +45,11 @@ def _private(response: HttpResponse) -> HttpResponse:
 @never_cache
 def reminder_new(request: HttpRequest) -> HttpResponse:
     enabled = sms.is_enabled()
-    initial = {"language": (get_language() or "en")[:2], "channel": "sms" if enabled else "email"}
+    initial = {
+        "language": (get_language() or "en")[:2],
+        "channel": "sms" if enabled else "email",
+        **_prefill(request),
+    }
     form = ReminderForm(request.POST or None, initial=initial, sms_enabled=enabled)
     limited = False
     if request.method == "POST":
@@ -62,6 +67,24 @@ def reminder_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "programs/reminder_new.html", {"form": form, "limited": limited}, status=status
     )
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """What a "remind me" link carries (?kind=session&date=2026-05-04&time=18:00): a
+    programme or service page can offer the form already filled; anything malformed is
+    dropped, never an error."""
+    found: dict[str, Any] = {}
+    if request.GET.get("kind") in ReminderKind.values:
+        found["kind"] = request.GET["kind"]
+    try:
+        found["starts_on"] = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        pass
+    try:
+        found["times"] = [parse_time(request.GET.get("time", "")[:8])]
+    except ValueError:
+        pass
+    return found
 
 
 def reminder_sent(request: HttpRequest) -> HttpResponse:
@@ -82,7 +105,9 @@ def reminder_manage(request: HttpRequest, token: str) -> HttpResponse:
     plan = _plan_or_404(token)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "confirm":
+        if action == "confirm" and personal_reminders.confirmation_expired(plan):
+            messages.error(request, _("This link is too old. Please ask for the reminder again."))
+        elif action == "confirm":
             personal_reminders.confirm(plan)
             messages.success(request, _("Your reminders are on."))
         elif action in ACTIONS and plan.status != PlanStatus.UNCONFIRMED:
@@ -111,6 +136,7 @@ def _manage_page(request: HttpRequest, plan: ReminderPlan, status: int = 200) ->
             "plan": plan,
             "upcoming": personal_reminders.upcoming(plan) if plan.status == "active" else [],
             "address_stopped": personal_reminders.is_address_stopped(plan),
+            "expired": personal_reminders.confirmation_expired(plan),
             "token": personal_reminders.token_for(plan),
         },
         status=status,
@@ -161,7 +187,7 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
 
 def _person_or_404(request: HttpRequest, person_id: Any) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    if not policy.can_view_person(request.user, person):
+    if not policy.can_see_reminders(request.user, person):
         raise Http404
     return person
 
@@ -171,7 +197,7 @@ def _person_or_404(request: HttpRequest, person_id: Any) -> Person:
 def person_reminders(request: HttpRequest, person_id: Any) -> HttpResponse:
     """The person's reminder plans, and (for their care team) the form to add one."""
     person = _person_or_404(request, person_id)
-    can_edit = policy.can_do_care_work(request.user, person)
+    can_edit = policy.can_set_reminders(request.user, person)
     enabled = sms.is_enabled()
     initial = _initial_for(person, enabled)
     form = NavigatorReminderForm(
@@ -208,8 +234,16 @@ def person_reminders(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 def _initial_for(person: Person, sms_enabled: bool) -> dict[str, Any]:
     from commonweal.referrals import outbox
+    from commonweal.referrals.reminders import safe_window
 
-    initial: dict[str, Any] = {"language": outbox.language_code(person.preferred_language)}
+    start, end = safe_window(person.safe_times)
+    initial: dict[str, Any] = {
+        "language": outbox.language_code(person.preferred_language),
+        # The safe times on the record ("mornings", "after 6pm"), read as the referral
+        # reminders read them; the navigator checks them with the person.
+        "window_start": start,
+        "window_end": end,
+    }
     if person.text_ok and person.phone and sms_enabled:
         initial.update(channel="sms", address=person.phone)
     elif person.email_ok and person.email:
@@ -223,7 +257,7 @@ def person_reminder_status(request: HttpRequest, person_id: Any, plan_id: Any) -
     person = _person_or_404(request, person_id)
     plan = get_object_or_404(ReminderPlan, pk=plan_id, person=person)
     action = request.POST.get("action", "")
-    if not policy.can_do_care_work(request.user, person):
+    if not policy.can_set_reminders(request.user, person):
         raise Http404
     if action not in ACTIONS:
         messages.error(request, _("Choose pause, resume or stop."))

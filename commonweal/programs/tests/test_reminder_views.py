@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.cache import cache
@@ -244,3 +245,35 @@ def test_the_api_refuses_without_consent(person, navigator) -> None:
 def test_the_api_hides_the_person_from_other_organisations(person, other_org_staff) -> None:
     url = f"/api/v1/programs/reminders/people/{person.pk}"
     assert Client().get(url, **bearer(other_org_staff)).status_code == 404
+
+
+def test_a_remind_me_link_fills_in_the_form() -> None:
+    response = Client().get(reverse("reminders:new") + "?kind=session&date=2030-05-04&time=18:00")
+    text = response.content.decode()
+    assert 'value="2030-05-04"' in text and "6:00 PM" in text
+    assert re.search(r'<input[^>]*value="session"[^>]*checked', text)
+
+
+def test_a_malformed_remind_me_link_is_ignored() -> None:
+    response = Client().get(reverse("reminders:new") + "?kind=x&date=soon&time=noonish")
+    assert response.status_code == 200
+
+
+def test_an_old_confirmation_link_no_longer_starts_the_reminder() -> None:
+    Client().post(reverse("reminders:new"), form())
+    plan = ReminderPlan.objects.get()
+    ReminderPlan.objects.filter(pk=plan.pk).update(
+        created_at=timezone.now() - personal_reminders.CONFIRM_WITHIN - dt.timedelta(minutes=1)
+    )
+    url = reverse("reminders:manage", kwargs={"token": personal_reminders.token_for(plan)})
+    response = Client().post(url, {"action": "confirm"}, follow=True)
+    assert "too old" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.UNCONFIRMED
+
+
+def test_the_navigators_form_starts_from_the_persons_safe_times(person, navigator) -> None:
+    Person.objects.filter(pk=person.pk).update(safe_times="after 6pm")
+    url = reverse("programs:reminder_person", kwargs={"person_id": person.pk})
+    text = signed_in(navigator).get(url).content.decode()
+    assert 'name="window_start" value="18:00"' in text
