@@ -12,6 +12,7 @@ from commonweal.directory.models import Location, Organization
 from commonweal.programs.forms import LanguagesField, _only_choice
 from commonweal.programs.models import Programme, Session
 from commonweal.programs.volunteer_models import DAYS, PARTS, RoleKind, VolunteerRole
+from commonweal.programs.volunteers import NO_TIMES, TOO_YOUNG
 
 
 def slot_choices() -> list[tuple[str, Any]]:
@@ -164,10 +165,17 @@ class SignupForm(forms.Form):
         else:
             del self.fields["says_trained"]
         if role.minimum_age:
-            self.fields["old_enough"].label = _("I am %(age)d or older") % {"age": role.minimum_age}
+            field = self.fields["old_enough"]
+            field.label = _("I am %(age)d or older") % {"age": role.minimum_age}
+            # Asked at once with the other answers, in the domain's own words.
+            field.required = True
+            field.error_messages["required"] = TOO_YOUNG % {"age": role.minimum_age}
         else:
             del self.fields["old_enough"]
-        if role.schedule == "flexible":
+        if role.schedule != "flexible":
+            self.fields["availability"].required = True
+            self.fields["availability"].error_messages["required"] = NO_TIMES
+        else:
             self.fields["availability"].help_text = _(
                 "The times are flexible. Tick any that suit you."
             )
