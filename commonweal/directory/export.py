@@ -100,6 +100,10 @@ def table_rows(table: str) -> Iterator[list[str]]:
         if extension is not None:
             row[extension] = hsds_json.extension_digits(row[extension])
         yield row
+    # Programmes and mobile routes are part of the directory: their program and schedule
+    # rows are made from them now (programs/hsds_programmes.py), never stored twice.
+    for values in hsds_json.made_rows(table, attnames):
+        yield [tabular_value(v) for v in values]
 
 
 def descriptor() -> dict[str, Any]:

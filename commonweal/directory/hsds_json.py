@@ -224,6 +224,18 @@ def taxonomy_term(term: TaxonomyTerm) -> dict[str, Any]:
 IN_CHUNK = 900  # ids per IN (...): under SQLite's historical 999-variable limit
 
 
+def made_rows(
+    table: str, attnames: list[str], *, field: str | None = None, ids: Any = None
+) -> list[tuple[Any, ...]]:
+    """Rows of `table` made rather than stored: programmes and mobile routes, which the
+    programs app owns, as HSDS program and schedule rows (programs/hsds_programmes.py)."""
+    from commonweal.programs import hsds_programmes
+
+    if table not in hsds_programmes.TABLES:
+        return []
+    return hsds_programmes.values(table, attnames, field=field, ids=ids)
+
+
 def _record(table: str, values: Sequence[Any]) -> dict[str, Any]:
     """The HSDS JSON record of one `values_list(*columns(table))` row."""
     record: dict[str, Any] = {}
@@ -267,6 +279,10 @@ class _Batch:
                 record = _record(table, values)
                 self.records.append(record)
                 yield values[key], record
+        for values in made_rows(table, attnames, field=field, ids=wanted):
+            record = _record(table, values)
+            self.records.append(record)
+            yield values[key], record
 
     def grouped(
         self, table: str, field: str, ids: Iterable[Any]
