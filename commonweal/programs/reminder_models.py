@@ -14,6 +14,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -127,3 +129,15 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder opt-out {self.pk} ({self.source})"
+
+
+@receiver(post_delete, sender=ReminderPlan)
+def _forget_messages(sender: type, instance: ReminderPlan, **kwargs: object) -> None:
+    """A deleted plan (the person's record erased) leaves no message, sent or waiting, that
+    holds their address: outbox rows name the plan only in their key."""
+    from commonweal.referrals.outbox_models import OutboxMessage
+
+    OutboxMessage.objects.filter(
+        kind__in=("personal-reminder", "personal-reminder-confirm"),
+        idempotency_key__contains=f":{instance.pk}",
+    ).delete()

@@ -274,3 +274,13 @@ def test_no_number_or_note_reaches_the_logs(person, consent, navigator, caplog, 
     for secret in (E164, NUMBER, "5550142", "blue pill"):
         assert secret not in logged
     assert E164 not in str(plan) and "blue pill" not in str(plan)
+
+
+def test_erasing_the_person_leaves_no_message_with_their_address(
+    person, consent, navigator
+) -> None:
+    personal_reminders.create_for_person(person=person, values=values(), by=navigator)
+    personal_reminders.queue_due()
+    person.delete()
+    assert not ReminderPlan.objects.exists()
+    assert not outbox.OutboxMessage.objects.filter(to=E164).exists()
