@@ -284,3 +284,10 @@ def test_erasing_the_person_leaves_no_message_with_their_address(
     person.delete()
     assert not ReminderPlan.objects.exists()
     assert not outbox.OutboxMessage.objects.filter(to=E164).exists()
+
+
+def test_the_worker_runs_the_job(person, consent, navigator) -> None:
+    from commonweal.referrals import schedule
+
+    personal_reminders.create_for_person(person=person, values=values(), by=navigator)
+    assert schedule.run_job("personal-reminders")["queued"] >= 1

@@ -37,6 +37,7 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "agreement-expiry",
         "training-expiry",
         "meeting-reminders",
+        "personal-reminders",
     }
     minutes = {
         name: job.trigger.interval.total_seconds() / 60
@@ -52,6 +53,7 @@ def test_the_scheduler_runs_each_job_at_its_interval():
         "agreement-expiry": 24 * 60,
         "training-expiry": 24 * 60,
         "meeting-reminders": 15,
+        "personal-reminders": 15,
     }
     assert all(job.coalesce and job.max_instances == 1 for job in jobs.values())
 
