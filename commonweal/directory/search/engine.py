@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import DatabaseError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,9 +215,11 @@ def _candidates(
     radius_km: float,
     one_per_service: bool = True,
     unplaced: QuerySet | None = None,
+    narrow: bool = True,
 ) -> dict[uuid.UUID, ranking.Candidate]:
     """One candidate per service: its nearest location (or any, without a place); with
-    `one_per_service` false, one per service-at-location (HSDA's listing of those)."""
+    `one_per_service` false, one per service-at-location (HSDA's listing of those).
+    `narrow` false: nearly every location passes `rows` (no place, no filter)."""
     found: list[tuple] = []
     text_score: dict[uuid.UUID, float] = defaultdict(float)
     # The query's own words, then the vocabulary's synonyms at a fraction of the weight:
@@ -226,16 +228,25 @@ def _candidates(
     expressions = ((index.match_expression(stem_groups), 1.0), (synonyms, SYNONYM_TEXT_FACTOR))
     # Per expression, a service's best location's score.
     scored: dict[uuid.UUID, list[float]] = {}
-    for sal_id, service_id, location_id, lat, lon, scores in index.weighted_text_candidates(
-        rows, CANDIDATE_LIMIT, [e for e in expressions if e[0]]
+    for *row, scores in index.weighted_text_candidates(
+        rows, CANDIDATE_LIMIT, [e for e in expressions if e[0]], narrow=narrow
     ):
-        found.append((sal_id, service_id, location_id, lat, lon))
+        service_id = row[1]
+        found.append(tuple(row))
         best = scored.setdefault(service_id, [0.0] * len(scores))
         scored[service_id] = [max(a, b) for a, b in zip(best, scores, strict=True)]
     weights = [factor for e, factor in expressions if e]
     for service_id, scores in scored.items():
         text_score[service_id] += sum(w * x for w, x in zip(weights, scores, strict=True))
-    columns = ("id", "service_id", "location_id", "location__latitude", "location__longitude")
+    # The name too (for the ranking's last tie-break): the rows join the service already.
+    columns = (
+        "id",
+        "service_id",
+        "location_id",
+        "location__latitude",
+        "location__longitude",
+        "service__name",
+    )
     if need_ids:
         tagged = Attribute.objects.filter(
             link_entity="service", taxonomy_term_id__in=need_ids
@@ -256,17 +267,17 @@ def _candidates(
             for service_id, score in index.text_candidates_without_location(
                 stem_groups, unplaced, CANDIDATE_LIMIT, expression=expression
             ):
-                found.append((None, service_id, None, None, None))
+                found.append((None, service_id, None, None, None, None))
                 text_score[service_id] += factor * score
         if need_ids:
             found.extend(
-                (None, service_id, None, None, None)
+                (None, service_id, None, None, None, None)
                 for service_id in unplaced.filter(id__in=tagged).values_list("id", flat=True)[
                     :CANDIDATE_LIMIT
                 ]
             )
     best: dict[uuid.UUID, ranking.Candidate] = {}
-    for sal_id, service_id, location_id, lat, lon in found:
+    for sal_id, service_id, location_id, lat, lon, name in found:
         distance = None
         if place is not None:
             if lat is None or lon is None:
@@ -288,6 +299,7 @@ def _candidates(
             location_id=location_id,
             distance_km=distance,
             text_score=text_score.get(service_id, 0.0),
+            name=name or "",
         )
     return best
 
@@ -478,25 +490,37 @@ def _rank(
         one_per_service=one_per_service,
         # HSDA's own filters are conditions on locations, as the request's are.
         unplaced=_unplaced(plan) if one_per_service and not extra else None,
+        narrow=plan.place is not None or extra is not None or filters.any_set(plan.request),
     )
     candidates = _open_filter(candidates, plan.request, now)
     ids = list({c.service_id for c in candidates.values()})
     met: dict[uuid.UUID, dict[int, float]] = defaultdict(dict)
     filed: dict[uuid.UUID, int] = {}
     if plan.needs and ids:
-        # Every category of every candidate in one read (an index-only scan of
-        # attribute(link_entity, link_id, taxonomy_term_id)): which needs each meets, and
-        # how many categories it is filed under.
-        filed = defaultdict(int)
-        for link_id, term_id in Attribute.objects.filter(
-            link_entity="service", link_id__in=ids
-        ).values_list("link_id", "taxonomy_term_id"):
-            filed[link_id] += 1
+        # How many categories each candidate is filed under, counted by the database, and
+        # only the categories that meet a need read row by row (index-only scans of
+        # attribute(link_entity, link_id, taxonomy_term_id)): a thousand candidates are
+        # filed under some twenty thousand categories, each row two ids to read.
+        service_tags = Attribute.objects.filter(link_entity="service", link_id__in=ids)
+        filed = dict(
+            service_tags.order_by()
+            .values("link_id")
+            .annotate(n=Count("pk"))
+            .values_list("link_id", "n")
+        )
+        need_ids = {term_id for weights, _terms in plan.needs for term_id in weights}
+        for link_id, term_id in service_tags.filter(taxonomy_term_id__in=need_ids).values_list(
+            "link_id", "taxonomy_term_id"
+        ):
             for k, (weights, _terms) in enumerate(plan.needs):
                 if term_id in weights:
                     met[link_id][k] = max(met[link_id].get(k, 0.0), weights[term_id])
     speaks = _speaking(candidates.values(), plan.languages) if plan.languages else set()
-    names = dict(Service.objects.filter(id__in=ids).values_list("id", "name"))
+    # Names came with the candidates' rows; only services without a location lack one.
+    unnamed = [c.service_id for c in candidates.values() if c.service_at_location_id is None]
+    names = (
+        dict(Service.objects.filter(id__in=unnamed).values_list("id", "name")) if unnamed else {}
+    )
     need_weights = [_need_weight(terms) for _weights, terms in plan.needs]
     for candidate in candidates.values():
         found = met.get(candidate.service_id, {})
@@ -504,7 +528,8 @@ def _rank(
         candidate.exactness = sum(need_weights[k] * w for k, w in found.items())
         candidate.categories = filed.get(candidate.service_id, 0)
         candidate.language_match = candidate.service_id in speaks
-        candidate.name = names.get(candidate.service_id, "")
+        if candidate.service_id in names:
+            candidate.name = names[candidate.service_id]
     return ranking.order(
         list(candidates.values()), needs=sum(need_weights), language_asked=bool(plan.languages)
     )

@@ -618,9 +618,9 @@ def text_candidates(
     limit: int,
     *,
     expression: str | None = None,
-) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, float | None, float | None, float]]:
+) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, float | None, float | None, str, float]]:
     """The best text matches among `rows` (a filtered ServiceAtLocation queryset), best
-    first: (sal id, service id, location id, latitude, longitude, score > 0), at most
+    first: (sal id, service id, location id, latitude, longitude, service name, score > 0), at most
     `limit`. The filters and bounding box run inside the same SQL statement.
     `expression` (from `phrases_expression`) replaces the words' own."""
     expression = match_expression(stem_groups) if expression is None else expression
@@ -628,15 +628,19 @@ def text_candidates(
         return []
     try:
         inner, inner_params = (
-            rows.annotate(cw_lat=F("location__latitude"), cw_lon=F("location__longitude"))
-            .values_list("id", "service_id", "location_id", "cw_lat", "cw_lon")
+            rows.annotate(
+                cw_lat=F("location__latitude"),
+                cw_lon=F("location__longitude"),
+                cw_name=F("service__name"),
+            )
+            .values_list("id", "service_id", "location_id", "cw_lat", "cw_lon", "cw_name")
             .query.sql_with_params()
         )
     except EmptyResultSet:  # a filter that can match nothing (an unknown category)
         return []
     if is_postgres():
         sql = (
-            "SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, "
+            "SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, c.cw_name, "
             "ts_rank(d.document, q, 1) AS score "
             f"FROM {DOC_TABLE} d JOIN ({inner}) c ON c.service_id = d.service_id, "
             "to_tsquery('simple', %s) q WHERE d.document @@ q ORDER BY score DESC LIMIT %s"
@@ -644,7 +648,7 @@ def text_candidates(
     else:
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         sql = (
-            "SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, "
+            "SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, c.cw_name, "
             f"-bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
             f"JOIN {DOC_TABLE} d ON d.id = {FTS_TABLE}.rowid "
             f"JOIN ({inner}) c ON c.service_id = d.service_id "
@@ -654,38 +658,54 @@ def text_candidates(
         cursor.execute(sql, [*inner_params, expression, limit])
         fetched = cursor.fetchall()
     return [
-        (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, float(score))
-        for a, b, c, lat, lon, score in fetched
+        (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, name, float(score))
+        for a, b, c, lat, lon, name, score in fetched
     ]
 
 
+# (sal id, service id, location id, latitude, longitude, service name, score per expression)
+CandidateRow = tuple[
+    uuid.UUID, uuid.UUID, uuid.UUID, float | None, float | None, str, tuple[float, ...]
+]
+
+
 def weighted_text_candidates(
-    rows: Any, limit: int, expressions: Sequence[tuple[str, float]]
-) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, float | None, float | None, tuple[float, ...]]]:
+    rows: Any, limit: int, expressions: Sequence[tuple[str, float]], *, narrow: bool = True
+) -> list[CandidateRow]:
     """Like `text_candidates` for several expressions at once, each with a weight: rows
     with each expression's score (0 where it does not match). PostgreSQL scores them all
     in one statement, ordered by the weighted sum, so the documents are found and read
     once; SQLite ranks each by bm25 in a statement of its own (bm25 scores only the
     statement's MATCH), its best `limit` each. Ties go by row id, so that every process
-    keeps the same rows."""
+    keeps the same rows.
+
+    `narrow=False` says that nearly every service passes `rows` (no place, no filter:
+    active services only): then the documents are ranked in the index alone and only the
+    best are joined to `rows` (`_documents_first`), instead of joining every match."""
     expressions = [(e, w) for e, w in expressions if e]
     if not expressions:
         return []
+    if not narrow:
+        return _documents_first(rows, limit, expressions)
     if not is_postgres():
         merged: dict[uuid.UUID, list] = {}
         for k, (expression, _weight) in enumerate(expressions):
-            for sal, service, location, lat, lon, score in text_candidates(
+            for sal, service, location, lat, lon, name, score in text_candidates(
                 (), rows, limit, expression=expression
             ):
                 row = merged.setdefault(
-                    sal, [sal, service, location, lat, lon, [0.0] * len(expressions)]
+                    sal, [sal, service, location, lat, lon, name, [0.0] * len(expressions)]
                 )
-                row[5][k] = score
-        return [(a, b, c, lat, lon, tuple(scores)) for a, b, c, lat, lon, scores in merged.values()]
+                row[6][k] = score
+        return [(*row[:6], tuple(row[6])) for row in merged.values()]
     try:
         inner, inner_params = (
-            rows.annotate(cw_lat=F("location__latitude"), cw_lon=F("location__longitude"))
-            .values_list("id", "service_id", "location_id", "cw_lat", "cw_lon")
+            rows.annotate(
+                cw_lat=F("location__latitude"),
+                cw_lon=F("location__longitude"),
+                cw_name=F("service__name"),
+            )
+            .values_list("id", "service_id", "location_id", "cw_lat", "cw_lon", "cw_name")
             .query.sql_with_params()
         )
     except EmptyResultSet:
@@ -698,7 +718,8 @@ def weighted_text_candidates(
     either = " || ".join(f"q{k}" for k in range(len(expressions)))
     weighted = " + ".join(f"{float(w)!r} * s{k}" for k, (_e, w) in enumerate(expressions))
     sql = (
-        f"SELECT * FROM (SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, {scores} "
+        f"SELECT * FROM (SELECT c.id, c.service_id, c.location_id, c.cw_lat, c.cw_lon, c.cw_name, "
+        f"{scores} "
         f"FROM {DOC_TABLE} d JOIN ({inner}) c ON c.service_id = d.service_id, {queries} "
         f"WHERE d.document @@ ({either})) m ORDER BY {weighted} DESC, id LIMIT %s"
     )
@@ -706,9 +727,97 @@ def weighted_text_candidates(
         cursor.execute(sql, [*inner_params, *(e for e, _w in expressions), limit])
         fetched = cursor.fetchall()
     return [
-        (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, tuple(float(x) for x in rest))
-        for a, b, c, lat, lon, *rest in fetched
+        (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, name, tuple(float(x) for x in rest))
+        for a, b, c, lat, lon, name, *rest in fetched
     ]
+
+
+def _ranked_documents(
+    expressions: Sequence[tuple[str, float]], limit: int
+) -> list[list[tuple[uuid.UUID, tuple[float, ...]]]]:
+    """The best `limit` documents, best first, as (service id, a score per expression): one
+    list (weighted sum) on PostgreSQL, one per expression on SQLite. Ties by document id."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            queries = ", ".join(f"to_tsquery('simple', %s) q{k}" for k in range(len(expressions)))
+            scores = ", ".join(
+                f"CASE WHEN d.document @@ q{k} THEN ts_rank(d.document, q{k}, 1) ELSE 0 END AS s{k}"
+                for k in range(len(expressions))
+            )
+            either = " || ".join(f"q{k}" for k in range(len(expressions)))
+            weighted = " + ".join(f"{float(w)!r} * s{k}" for k, (_e, w) in enumerate(expressions))
+            cursor.execute(
+                f"SELECT * FROM (SELECT d.service_id, {scores} FROM {DOC_TABLE} d, {queries} "
+                f"WHERE d.document @@ ({either})) m ORDER BY {weighted} DESC, service_id LIMIT %s",
+                [*(e for e, _w in expressions), limit],
+            )
+            return [[(_as_uuid(sid), tuple(float(x) for x in rest)) for sid, *rest in cursor]]
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        found = []
+        for k, (expression, _weight) in enumerate(expressions):
+            # Ranked by rowid alone first: the document table is read for the best only.
+            cursor.execute(
+                f"SELECT d.service_id, m.score FROM (SELECT rowid AS r, "
+                f"-bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC, rowid LIMIT %s) m "
+                f"JOIN {DOC_TABLE} d ON d.id = m.r ORDER BY m.score DESC, m.r",
+                [expression, limit],
+            )
+            scored = [0.0] * len(expressions)
+            ranked = []
+            for sid, score in cursor.fetchall():
+                scores_ = list(scored)
+                scores_[k] = float(score)
+                ranked.append((_as_uuid(sid), tuple(scores_)))
+            found.append(ranked)
+        return found
+
+
+def _documents_first(
+    rows: Any, limit: int, expressions: Sequence[tuple[str, float]]
+) -> list[CandidateRow]:
+    """`weighted_text_candidates` for a `rows` that nearly every service passes. The bare
+    full-text query joins each matching document to its locations (thousands for a
+    common word) and keeps 20; here the index ranks the documents alone, and only the
+    best are looked up among `rows`, in document order, until `limit` rows are found —
+    the rows the joined statement keeps, but for which of equally scored rows make the
+    cut (services that fail `rows`, such as an inactive one, are skipped; when too many
+    are, more documents are ranked)."""
+    fetch = limit
+    while True:
+        lists = _ranked_documents(expressions, fetch)
+        ids = {sid for ranked in lists for sid, _scores in ranked}
+        by_service: dict[uuid.UUID, list[tuple]] = defaultdict(list)
+        columns = (
+            "id",
+            "service_id",
+            "location_id",
+            "location__latitude",
+            "location__longitude",
+            "service__name",
+        )
+        for chunk in _chunks(sorted(ids), 2 * BATCH):
+            for row in rows.filter(service_id__in=chunk).values_list(*columns):
+                by_service[row[1]].append(row)
+        merged: dict[uuid.UUID, list] = {}
+        short = False
+        for ranked in lists:
+            kept = 0
+            for sid, scores in ranked:
+                if kept >= limit:
+                    break
+                for found in sorted(by_service.get(sid, ()), key=lambda r: str(r[0])):
+                    kept += 1
+                    row = merged.setdefault(found[0], [*found, list(scores)])
+                    row[6] = [max(a, b) for a, b in zip(row[6], scores, strict=True)]
+            # Fewer than `limit` rows although the index had more documents: rank more.
+            short = short or (kept < limit and len(ranked) == fetch)
+        if not short:
+            return [
+                (_as_uuid(a), _as_uuid(b), _as_uuid(c), lat, lon, name, tuple(scores))
+                for a, b, c, lat, lon, name, scores in merged.values()
+            ]
+        fetch *= 4
 
 
 def text_candidates_without_location(

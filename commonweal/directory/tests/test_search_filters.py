@@ -326,3 +326,19 @@ def test_unknown_filters_still_compile_to_sql(directory) -> None:
     # Callers may put the condition into raw SQL: it must never be an "empty" Q.
     qs = filters.apply(ServiceAtLocation.objects.all(), SearchRequest(categories=("9999",)))
     assert "WHERE" in str(qs.query)
+
+
+def test_any_set_tells_whether_a_request_narrows_the_locations() -> None:
+    assert not filters.any_set(SearchRequest(q="food"))
+    assert not filters.any_set(SearchRequest(q="food", open_now=True))  # hours: in Python
+    for narrowing in (
+        {"languages": ("es",)},
+        {"free": True},
+        {"eligibility": ("veterans",)},
+        {"age": 70},
+        {"accessible": True},
+        {"delivery": (Delivery.PHONE,)},
+        {"accepting_new_clients": True},
+        {"categories": ("1130",)},
+    ):
+        assert filters.any_set(SearchRequest(q="food", **narrowing)), narrowing

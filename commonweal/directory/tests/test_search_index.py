@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import translation
 
 from commonweal.directory import editing, sources
 from commonweal.directory.importer import import_tabular
-from commonweal.directory.models import Attribute, Language, Organization, Service
+from commonweal.directory.models import (
+    Attribute,
+    Language,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
 from commonweal.directory.search import engine, index
 from commonweal.directory.search.query import reset_dictionary
 from commonweal.directory.search.text import index_text, normalise, stems
@@ -189,3 +196,40 @@ def test_a_busy_database_postpones_the_refresh_but_not_the_search(directory, mon
     assert found("cleanings") == ["Downtown Smiles"]
     monkeypatch.undo()
     assert found("braces") == ["Downtown Smiles"]
+
+
+def _active_rows() -> QuerySet:
+    return ServiceAtLocation.objects.filter(service__status="active")
+
+
+def _by_location(found: list) -> dict:
+    """sal id → (service id, name, scores): what the engine reads of each row."""
+    return {row[0]: (row[1], row[5], tuple(round(x, 6) for x in row[6])) for row in found}
+
+
+def test_documents_ranked_first_find_what_the_joined_statement_finds(directory) -> None:
+    index.refresh()
+    expressions = [
+        (index.match_expression([stems("pantry")]), 1.0),
+        (index.phrases_expression([[stems("food")]]), 0.3),
+    ]
+    joined = index.weighted_text_candidates(_active_rows(), 500, expressions)
+    first = index.weighted_text_candidates(_active_rows(), 500, expressions, narrow=False)
+    assert _by_location(first) == _by_location(joined)
+    names = {row[5] for row in first}
+    assert {"Little Havana Food Pantry", "Hialeah Community Pantry"} <= names
+    assert directory.defunct_pantry.name not in names  # inactive: not among the rows
+
+
+def test_documents_ranked_first_rank_more_when_the_best_fail_the_rows(directory) -> None:
+    # Better matches than any active pantry, all inactive: the first documents ranked
+    # are all skipped, and the search ranks more until it has its rows.
+    for n in range(3):
+        add(directory.organization, f"Pantry Pantry {n}", description="Pantry.", status="inactive")
+    index.refresh()
+    expressions = [(index.match_expression([stems("pantry")]), 1.0)]
+    joined = index.weighted_text_candidates(_active_rows(), 2, expressions)
+    first = index.weighted_text_candidates(_active_rows(), 2, expressions, narrow=False)
+    assert len(first) == 2
+    assert _by_location(first) == _by_location(joined)
+    assert not any(row[5].startswith("Pantry Pantry") for row in first)
