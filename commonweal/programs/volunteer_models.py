@@ -31,9 +31,9 @@ DAYS = [
     ("sun", _("Sunday")),
 ]
 PARTS = [
-    ("morning", pgettext_lazy("part of the day", "Morning")),
-    ("afternoon", pgettext_lazy("part of the day", "Afternoon")),
-    ("evening", pgettext_lazy("part of the day", "Evening")),
+    ("morning", pgettext_lazy("part of the day", "morning")),
+    ("afternoon", pgettext_lazy("part of the day", "afternoon")),
+    ("evening", pgettext_lazy("part of the day", "evening")),
 ]
 SLOTS = [f"{day}-{part}" for day, _day in DAYS for part, _part in PARTS]
 

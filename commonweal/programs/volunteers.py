@@ -158,9 +158,9 @@ def save_role(
         setattr(role, name, value)
     role.skills = _clean_list(role.skills)
     role.languages = [code.lower() for code in _clean_list(role.languages)]
-    role.slots = [slot for slot in SLOTS if slot in set(role.slots or [])] + [
-        slot for slot in role.slots or [] if slot not in SLOTS
-    ]
+    # In the week's order; an unknown slot stays, so that validation names it.
+    given = list(dict.fromkeys(role.slots or []))
+    role.slots = [s for s in SLOTS if s in given] + [s for s in given if s not in SLOTS]
     if role.schedule == RoleSchedule.FLEXIBLE:
         role.slots = []
     errors: dict[str, list[str]] = {}
