@@ -277,14 +277,14 @@ def token_for(plan: ReminderPlan) -> str:
     return base64.urlsafe_b64encode(digest).decode()[:24]
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def find_by_token(token: str) -> ReminderPlan | None:
     if not token or len(token) > 64:
         return None
-    return ReminderPlan.objects.filter(token_hash=_hash(token)).first()
+    return ReminderPlan.objects.filter(token_hash=hash_token(token)).first()
 
 
 def manage_url(plan: ReminderPlan) -> str:
@@ -320,7 +320,7 @@ def _new_plan(clean: dict[str, Any], **extra: Any) -> ReminderPlan:
         token_nonce=secrets.token_hex(16),
         **extra,
     )
-    plan.token_hash = _hash(token_for(plan))
+    plan.token_hash = hash_token(token_for(plan))
     plan.save()
     return plan
 

@@ -60,7 +60,7 @@ def _plan(cast: Cast) -> Any:
         status="active",
         token_nonce=NONCE,
     )
-    plan.token_hash = personal_reminders._hash(personal_reminders.token_for(plan))
+    plan.token_hash = personal_reminders.hash_token(personal_reminders.token_for(plan))
     plan.save()
     return plan
 
