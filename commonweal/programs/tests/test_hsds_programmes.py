@@ -210,3 +210,17 @@ def test_the_export_round_trips_through_the_importer(partner_directory, tmp_path
 
 def sorted_row(row: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(row.items()))
+
+
+@pytest.mark.django_db
+def test_hsda_shows_the_made_schedules_and_programs(client, partner_directory) -> None:
+    service, _place = partner_directory
+
+    record = client.get(f"/api/hsda/services/{service.id}").json()
+    organization = client.get(f"/api/hsda/organizations/{service.organization_id}").json()
+
+    assert {s["freq"] for s in record["schedules"]} == {"WEEKLY", "MONTHLY"}
+    assert {p["name"] for p in organization["programs"]} == {
+        "Cooking on a budget",
+        "Walking group",
+    }
