@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from commonweal.directory.models import Attribute, Language, Service
+from commonweal.directory.models import Attribute, Language, Service, ServiceAtLocation
 from commonweal.directory.search import engine
 from commonweal.directory.search.query import reset_dictionary
 from commonweal.directory.search.types import CrisisLevel, SearchRequest
@@ -18,6 +18,7 @@ from commonweal.directory.tests.search_directory import (
     HIALEAH,
     add,
     build_search_directory,
+    term,
 )
 
 
@@ -338,3 +339,22 @@ def term_situation(code: str):
     from commonweal.directory.models import TaxonomyTerm
 
     return TaxonomyTerm.objects.get(code=code, taxonomy__name="Open Eligibility Situations")
+
+
+def test_a_need_listing_without_place_skips_inactive_services_and_reads_on(
+    directory, monkeypatch
+) -> None:
+    # Food Pantry's services read by category first: the inactive ones among them are
+    # skipped and more are read until the cap is filled with active ones.
+    for n in range(5):
+        add(directory.organization, f"Closed Pantry {n}", codes=("1130",), status="inactive")
+    monkeypatch.setattr(engine, "CANDIDATE_LIMIT", 2)
+    rows = ServiceAtLocation.objects.filter(service__status="active")
+    tagged = Attribute.objects.filter(
+        link_entity="service", taxonomy_term_id__in=[term("1130").pk]
+    ).values("link_id")
+    found = engine._tagged_first(rows, tagged, ("service_id",))
+    assert sorted(found) == sorted([(directory.havana_pantry.pk,), (directory.hialeah_pantry.pk,)])
+    # And through the search: both active pantries, none of the closed ones.
+    assert {"Little Havana Food Pantry", "Hialeah Community Pantry"} <= set(names("food pantry"))
+    assert not any(n.startswith("Closed Pantry") for n in names("food pantry"))
