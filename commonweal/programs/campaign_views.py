@@ -68,10 +68,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _campaign_fields(form: CampaignForm) -> dict[str, Any]:
-    return dict(form.cleaned_data)
-
-
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not policy.can_manage_campaigns(request.user):
@@ -79,7 +75,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = campaigns.create_campaign(by=request.user, **_campaign_fields(form))
+            campaign = campaigns.create_campaign(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -96,7 +92,7 @@ def campaign_edit(request: HttpRequest, campaign_id: Any) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial=CampaignForm.initial_of(campaign))
     if request.method == "POST" and form.is_valid():
         try:
-            campaigns.update_campaign(campaign, by=request.user, **_campaign_fields(form))
+            campaigns.update_campaign(campaign, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -133,13 +129,12 @@ def activity_create(request: HttpRequest, campaign_id: Any) -> HttpResponse:
     campaign = _worked_on(request, campaign_id)
     form = _activity_form(request, campaign, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items()}
         try:
             campaigns.add_activity(
                 campaign,
                 by=request.user,
                 allowed_partners=policy.campaign_partners_for(request.user, campaign),
-                **fields,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _apply_errors(form, error)
