@@ -22,12 +22,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from commonweal.directory.search.places import distance_km
+from commonweal.directory.search.request_form import KM_PER_MILE
 from commonweal.programs import recurrence
 from commonweal.programs.calendar import NEXT_HORIZON
 from commonweal.programs.models import Session
 from commonweal.programs.route_models import Stop
-
-KM_PER_MILE = 1.609344
 
 
 @dataclass(frozen=True)
@@ -232,8 +231,6 @@ def _stops(
             continue
         point = _stop_point(row)
         distance = distance_km(*near, *point) if near is not None and point is not None else None
-        if near is not None and distance is None:
-            continue  # "near you" is only said of a stop that is on the map
         candidate = NextStop(
             row["route_id"],
             row["route__name"],
@@ -250,9 +247,11 @@ def _stops(
     return best
 
 
-def _rank(stop: NextStop) -> tuple[float, dt.datetime]:
-    # Nearest first when the person said where they are (to a tenth of a km), then soonest.
-    return (round(stop.distance_km, 1) if stop.distance_km is not None else 0.0, stop.start)
+def _rank(stop: NextStop) -> tuple[bool, float, dt.datetime]:
+    # Nearest first when the person said where they are (to a tenth of a km), then soonest;
+    # a stop not on the map comes after those that are (no distance to say).
+    distance = stop.distance_km
+    return (distance is None, round(distance, 1) if distance is not None else 0.0, stop.start)
 
 
 def for_services(

@@ -14,12 +14,8 @@ from commonweal.programs.route_models import Route, Stop
 
 
 def _place(stop: Stop) -> str:
-    parts = [stop.label]
-    if stop.location_id is None:
-        parts.append(" ".join(p for p in [stop.postal_code] if p))
-    if stop.notes:
-        parts.append(stop.notes)
-    return " · ".join(p for p in parts if p)
+    where = [stop.label] if stop.location_id else [stop.label, stop.postal_code]
+    return " · ".join(p for p in [*where, stop.notes] if p)
 
 
 def _event(stop: Stop, *, base_url: str, start: dt.datetime, end: dt.datetime) -> Event:

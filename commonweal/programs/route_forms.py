@@ -80,6 +80,10 @@ class StopForm(forms.ModelForm):
         self.fields["location"].queryset = Location.objects.filter(
             organization_id=route.organization_id
         ).order_by("name")
+        if self.instance.approximate:
+            # A point the geocoder chose is not shown as typed: sent back, it would pass
+            # for exact coordinates; left empty, the address is placed again.
+            self.initial["latitude"] = self.initial["longitude"] = None
 
 
 class VisitForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from commonweal.directory.search import places
+from commonweal.directory.search.request_form import KM_PER_MILE
 from commonweal.directory.sources.geocode import zip_centroid
 from commonweal.programs import recurrence
 from commonweal.programs.route_models import Route, Stop, StopCancellation
@@ -257,9 +258,6 @@ class Visit:
     @property
     def distance_miles(self) -> float | None:
         return None if self.distance_km is None else self.distance_km / KM_PER_MILE
-
-
-KM_PER_MILE = 1.609344
 
 
 def stops_of(routes: QuerySet[Route]) -> QuerySet[Stop]:

@@ -253,3 +253,18 @@ def test_removing_a_stop(client, stop, partner_staff, other_org_staff) -> None:
 
     assert client.post(url).status_code == 302
     assert not Stop.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editing_a_placed_stop_keeps_it_placed_by_the_geocoder(client, stop, partner_staff) -> None:
+    client.force_login(partner_staff)
+    url = reverse("programs:stop_edit", args=[stop.pk])
+    form = client.get(url).context["form"]
+    assert form["latitude"].value() is None  # the geocoder's point is not offered as typed
+
+    data = {**STOP_FORM, "name": "Flagami park", "postal_code": "33144", "rule": stop.rule}
+    data["starts_on"] = stop.starts_on.isoformat()
+    assert client.post(url, data).status_code == 302
+
+    stop.refresh_from_db()
+    assert stop.approximate is True
