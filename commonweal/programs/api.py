@@ -503,8 +503,9 @@ def _registration_out(made: Registration) -> dict[str, Any]:
 @router.post(
     "/sessions/{session_id}/registrations",
     auth=None,
-    response={201: RegistrationOut, 400: ProgramsError, 404: ProgramsError},
-    summary="Sign up for one meeting (or its waiting list when full): a name and one contact",
+    response={201: RegistrationOut, 400: ProgramsError, 404: ProgramsError, 429: ProgramsError},
+    summary="Sign up for one meeting (or its waiting list when full): a name and one contact; "
+    "at most 10 sign-ups an hour from one address (429 after)",
     openapi_extra=_body(
         {
             "type": "object",
@@ -528,6 +529,10 @@ def register(request: HttpRequest, session_id: uuid.UUID):
     assert data is not None
     if error := _unknown(data, {"occurrence", "name", "contact", "language"}):
         return error
+    if not registration.within_signup_limit(audit.client_ip(request)):
+        return message(
+            429, "too many sign-ups from this address; try again in an hour", "rate-limited"
+        )
     try:
         key = dt.datetime.fromisoformat(str(data.get("occurrence", "")))
     except ValueError:

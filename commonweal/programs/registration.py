@@ -22,12 +22,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commonweal.lib import rate_limit
 from commonweal.programs import recurrence
 from commonweal.programs.models import Registration, RegistrationStatus, Session
 from commonweal.referrals import outbox
 from commonweal.referrals.phones import normalise_phone
 
 REMINDER_BEFORE = dt.timedelta(hours=24)
+# Sign-ups per client address per hour: a family or a youth worker signs up a handful; a
+# script filling meetings with made-up names meets the limit.
+SIGNUP_LIMIT = 10
+SIGNUP_WINDOW_SECONDS = 60 * 60
 
 NO_SUCH_MEETING = _("This meeting is not on the calendar.")
 MEETING_CANCELLED = _("This meeting is cancelled.")
@@ -82,6 +87,12 @@ def _taken(session: Session, key: str) -> int:
     return Registration.objects.filter(
         session=session, occurrence=key, status=RegistrationStatus.REGISTERED
     ).count()
+
+
+def within_signup_limit(address: str | None) -> bool:
+    """Count one sign-up from this client address; False once it is past SIGNUP_LIMIT."""
+    key = f"meeting-signups:{address or 'unknown'}"
+    return rate_limit.hit(key, window_seconds=SIGNUP_WINDOW_SECONDS) <= SIGNUP_LIMIT
 
 
 def register(

@@ -50,7 +50,10 @@ def register(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResp
     counts = registrations.counts(session).get(found.key.isoformat(), registrations.Counts())
     full = session.capacity is not None and counts.registered >= session.capacity
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    limited = request.method == "POST" and not registrations.within_signup_limit(
+        audit.client_ip(request)
+    )
+    if request.method == "POST" and not limited and form.is_valid():
         try:
             made = registrations.register(
                 session,
@@ -74,8 +77,9 @@ def register(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResp
             "form": form,
             "full": full,
             "open": not found.cancelled and found.start > timezone.now(),
+            "limited": limited,
         },
-        status=400 if form.errors else 200,
+        status=429 if limited else (400 if form.errors else 200),
     )
 
 

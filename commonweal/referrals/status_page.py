@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from commonweal.accounts import audit
 from commonweal.accounts.audit import client_ip
 from commonweal.accounts.models import AuditEvent
 from commonweal.directory.models import Address, Phone
+from commonweal.lib import rate_limit
 from commonweal.referrals import lifecycle
 from commonweal.referrals.models import (
     STATUS_CODE_ALPHABET,
@@ -53,14 +53,7 @@ def _bucket(request: HttpRequest) -> str:
 
 def over_limit(request: HttpRequest) -> bool:
     """Count this look-up for the caller's address; True once it is past the limit."""
-    key = _bucket(request)
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count > LOOKUP_LIMIT
+    return rate_limit.hit(_bucket(request), window_seconds=LOOKUP_WINDOW_SECONDS) > LOOKUP_LIMIT
 
 
 def find(code: str) -> Referral | None:

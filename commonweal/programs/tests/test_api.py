@@ -206,3 +206,22 @@ def test_registrants_are_for_the_organising_staff_and_audited(
     tallies = _client(coalition_admin).get(f"{API}/programmes/{session.programme_id}/attendance")
     assert tallies.json()[0]["registered"] == 1
     assert "Zed" not in tallies.content.decode()
+
+
+def test_the_api_refuses_sign_ups_past_the_hourly_limit(organization, partner_staff) -> None:
+    from django.core.cache import cache
+
+    from commonweal.programs import registration
+    from commonweal.programs.models import Registration
+
+    cache.clear()
+    session = _future_weekly(organization, partner_staff)
+    key = session.occurrences()[0].key.isoformat()
+    url = f"/sessions/{session.pk}/registrations"
+    for n in range(registration.SIGNUP_LIMIT):
+        body = {"occurrence": key, "name": f"P{n}", "contact": f"p{n}@example.org"}
+        assert _post(_client(), url, body).status_code == 201
+    late = _post(_client(), url, {"occurrence": key, "name": "L", "contact": "l@example.org"})
+    assert (late.status_code, late.json()["code"]) == (429, "rate-limited")
+    assert Registration.objects.count() == registration.SIGNUP_LIMIT
+    cache.clear()

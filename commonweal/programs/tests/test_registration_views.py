@@ -124,3 +124,24 @@ def test_a_malformed_or_foreign_registration_is_not_found_at_check_in(
     for value in ["not-a-uuid", "", "8c3e5d4e-0000-4000-8000-000000000000"]:
         response = _client(partner_staff).post(url, {"registration": value, "attended": "1"})
         assert response.status_code == 404
+
+
+def test_sign_ups_past_the_hourly_limit_from_one_address_are_refused_and_not_saved(
+    upcoming,
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("events:register", args=[upcoming.pk, _key(upcoming)])
+    statuses = [
+        Client().post(url, {"name": f"P{n}", "contact": f"p{n}@example.org"}).status_code
+        for n in range(registration.SIGNUP_LIMIT)
+    ]
+    assert statuses == [302] * registration.SIGNUP_LIMIT  # the first is placed, the rest wait
+    refused = Client().post(url, {"name": "Late", "contact": "late@example.org"})
+    assert refused.status_code == 429
+    assert "Too many sign-ups" in refused.content.decode()
+    assert Registration.objects.count() == registration.SIGNUP_LIMIT
+    other = Client(REMOTE_ADDR="198.51.100.7")  # another address is not held back
+    assert other.post(url, {"name": "Q", "contact": "q@example.org"}).status_code == 302
+    cache.clear()
