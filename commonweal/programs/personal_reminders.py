@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -105,6 +106,9 @@ MAX_UNCONFIRMED_PER_ADDRESS = 3
 # A confirmation link left unopened this long no longer switches anything on: an old
 # message found later (a shared phone, a forwarded email) is not a fresh "yes".
 CONFIRM_WITHIN = dt.timedelta(days=7)
+# A finished plan is kept this long (so the person and their navigator can see what was
+# sent), then deleted with its address and note.
+KEEP_AFTER_END = dt.timedelta(days=90)
 SIGNUP_LIMIT = 20
 SIGNUP_WINDOW_SECONDS = 3600
 
@@ -118,6 +122,7 @@ class Summary:
     queued: int = 0
     already: int = 0
     skipped: int = 0
+    forgotten: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -543,10 +548,29 @@ def render_reminder(plan: ReminderPlan, due: reminder_schedule.Due) -> tuple[str
     return subject, body
 
 
-def queue_due(*, now: dt.datetime | None = None) -> Summary:
-    """The periodic job: put every reminder due within LOOKAHEAD into the outbox (once)."""
+def forget_old(*, now: dt.datetime | None = None) -> int:
+    """Delete what is no longer needed: sign-ups never confirmed, and plans stopped, or past
+    their last day, for KEEP_AFTER_END (their address and note go with them)."""
     now = now or timezone.now()
-    summary = Summary()
+    cutoff = now - KEEP_AFTER_END
+    old = ReminderPlan.objects.filter(
+        Q(status=PlanStatus.UNCONFIRMED, created_at__lt=now - CONFIRM_WITHIN)
+        | Q(status=PlanStatus.STOPPED, stopped_at__lt=cutoff)
+        | Q(repeat=Repeat.ONCE, starts_on__lt=cutoff.date())
+        | Q(ends_on__lt=cutoff.date())
+    )
+    deleted = 0
+    for plan in old:  # one by one, so each plan's outbox rows go too (reminder_models.py)
+        plan.delete()
+        deleted += 1
+    return deleted
+
+
+def queue_due(*, now: dt.datetime | None = None) -> Summary:
+    """The periodic job: put every reminder due within LOOKAHEAD into the outbox (once),
+    and forget plans long finished."""
+    now = now or timezone.now()
+    summary = Summary(forgotten=forget_old(now=now))
     for plan in ReminderPlan.objects.active().select_related("person", "organization"):
         if not may_send(plan, at=now):
             summary.skipped += 1

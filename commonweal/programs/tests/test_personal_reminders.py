@@ -291,3 +291,20 @@ def test_the_worker_runs_the_job(person, consent, navigator) -> None:
 
     personal_reminders.create_for_person(person=person, values=values(), by=navigator)
     assert schedule.run_job("personal-reminders")["queued"] >= 1
+
+
+def test_the_job_forgets_unconfirmed_and_long_finished_plans(person, consent, navigator) -> None:
+    now = timezone.now()
+    kept = personal_reminders.create_for_person(person=person, values=values(), by=navigator)
+    stopped = personal_reminders.create_for_person(
+        person=person, values=values(kind="appointment"), by=navigator
+    )
+    personal_reminders.set_status(stopped, status=PlanStatus.STOPPED, by=navigator)
+    unconfirmed = personal_reminders.create_for_resident(values=values(address="305-555-0143"))
+    later = now + personal_reminders.KEEP_AFTER_END - dt.timedelta(days=30)
+    assert personal_reminders.forget_old(now=later) == 1  # the unconfirmed sign-up
+    assert not ReminderPlan.objects.filter(pk=unconfirmed.pk).exists()
+    assert not outbox.OutboxMessage.objects.filter(kind=personal_reminders.CONFIRM_KIND).exists()
+    much_later = now + personal_reminders.KEEP_AFTER_END + dt.timedelta(days=10)
+    assert personal_reminders.forget_old(now=much_later) == 2  # stopped, and past its last day
+    assert not ReminderPlan.objects.filter(pk__in=[kept.pk, stopped.pk]).exists()
