@@ -312,13 +312,17 @@ def _tagged_first(rows: QuerySet, tagged: QuerySet, columns: tuple[str, ...]) ->
     when nearly every location passes `rows`: the services are read from the category
     index first and only theirs looked up, where one statement with a LIMIT led
     PostgreSQL to walk every category row of every service (0.6 s at 100,000 services)
-    in search of the first 500 that match. Which of a large category's services are
-    kept is arbitrary, as it was."""
+    in search of the first 500 that match. A large category's services are kept in
+    id order: any would do, but every process (every page of one search) must keep the
+    same ones."""
     fetch = CANDIDATE_LIMIT
     while True:
-        links = list(tagged.values_list("link_id", flat=True)[:fetch])
-        service_ids = list(dict.fromkeys(links))
-        found = list(rows.filter(service_id__in=service_ids).values_list(*columns))
+        links = list(tagged.order_by("link_id").values_list("link_id", flat=True)[:fetch])
+        position = {service_id: k for k, service_id in enumerate(dict.fromkeys(links))}
+        found = sorted(
+            rows.filter(service_id__in=list(position)).values_list(*columns),
+            key=lambda row: (position[row[1]], str(row[0])),
+        )
         if len(found) >= CANDIDATE_LIMIT or len(links) < fetch:
             return found[:CANDIDATE_LIMIT]
         fetch *= 4  # many of those services were not in `rows` (inactive): read more

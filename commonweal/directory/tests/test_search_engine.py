@@ -353,8 +353,12 @@ def test_a_need_listing_without_place_skips_inactive_services_and_reads_on(
     tagged = Attribute.objects.filter(
         link_entity="service", taxonomy_term_id__in=[term("1130").pk]
     ).values("link_id")
-    found = engine._tagged_first(rows, tagged, ("service_id",))
-    assert sorted(found) == sorted([(directory.havana_pantry.pk,), (directory.hialeah_pantry.pk,)])
+    found = engine._tagged_first(rows, tagged, ("id", "service_id"))
+    assert sorted(service_id for _sal, service_id in found) == sorted(
+        [directory.havana_pantry.pk, directory.hialeah_pantry.pk]
+    )
+    # The same rows, in the same order, every time (every page of one search).
+    assert engine._tagged_first(rows, tagged, ("id", "service_id")) == found
     # And through the search: both active pantries, none of the closed ones.
     assert {"Little Havana Food Pantry", "Hialeah Community Pantry"} <= set(names("food pantry"))
     assert not any(n.startswith("Closed Pantry") for n in names("food pantry"))
