@@ -278,3 +278,15 @@ def test_the_search_page_shows_the_learn_more_box(client) -> None:
     html = client.get(reverse("directory:search"), {"q": "food"}).content.decode()
     assert 'class="notice learn-more"' in html
     assert "How to get food help" in html
+
+
+def test_a_self_screening_positive_for_depression_links_the_counseling_page(client) -> None:
+    from commonweal.screening.tests.answers import phq9
+
+    response = client.post(
+        reverse("screening:self_screen", args=["phq-9"]), phq9(first_eight=2, item9=0)
+    )
+    main = response.content.decode().split('<main id="main"', 1)[1]
+    box = main.split('class="notice learn-more"', 1)[1]
+    assert "What to expect at a first counseling visit" in box
+    assert "How to get food help" not in box  # food was not screened
