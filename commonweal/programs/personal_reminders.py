@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -44,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from commonweal import policy
 from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
+from commonweal.lib import rate_limit
 from commonweal.programs import opt_out, recurrence, reminder_schedule
 from commonweal.programs.reminder_models import (
     PlanStatus,
@@ -264,13 +264,7 @@ def _sms_enabled() -> bool:
 def within_signup_limit(address: str | None) -> bool:
     """Count one sign-up from this visitor's address; False once past SIGNUP_LIMIT an hour."""
     key = f"reminder-signups:{address or 'unknown'}"
-    cache.add(key, 0, SIGNUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, SIGNUP_WINDOW_SECONDS)
-        count = 1
-    return count <= SIGNUP_LIMIT
+    return rate_limit.hit(key, window_seconds=SIGNUP_WINDOW_SECONDS) <= SIGNUP_LIMIT
 
 
 # --- tokens -------------------------------------------------------------------------------------

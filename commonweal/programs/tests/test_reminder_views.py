@@ -277,3 +277,11 @@ def test_the_navigators_form_starts_from_the_persons_safe_times(person, navigato
     url = reverse("programs:reminder_person", kwargs={"person_id": person.pk})
     text = signed_in(navigator).get(url).content.decode()
     assert 'name="window_start" value="18:00"' in text
+
+
+def test_too_many_sign_ups_from_one_visitor_are_refused(settings, monkeypatch) -> None:
+    monkeypatch.setattr(personal_reminders, "SIGNUP_LIMIT", 1)
+    Client().post(reverse("reminders:new"), form())
+    response = Client().post(reverse("reminders:new"), form(address="305-555-0143"))
+    assert response.status_code == 429
+    assert ReminderPlan.objects.count() == 1
