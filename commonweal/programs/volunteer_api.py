@@ -451,7 +451,13 @@ def list_volunteers(request: HttpRequest, role_id: uuid.UUID):
 
 @router.post(
     "/signups/{signup_id}/decision",
-    response={200: VolunteerOfferOut, 400: VolunteerError, 404: VolunteerError},
+    # 403: a signed-in page session calling without its CSRF token (the check refuses it).
+    response={
+        200: VolunteerOfferOut,
+        400: VolunteerError,
+        403: VolunteerError,
+        404: VolunteerError,
+    },
     summary="Confirm or decline a volunteer (they are told, in their language)",
     openapi_extra=_body(
         {"decision": {"type": "string", "enum": ["confirm", "decline"]}}, ["decision"]
@@ -479,7 +485,7 @@ def decide(request: HttpRequest, signup_id: uuid.UUID):
 
 @router.post(
     "/signups/{signup_id}/hours",
-    response={200: VolunteerDayOut, 400: VolunteerError, 404: VolunteerError},
+    response={200: VolunteerDayOut, 400: VolunteerError, 403: VolunteerError, 404: VolunteerError},
     summary="Set the hours a confirmed volunteer gave on one day (0 removes the day)",
     openapi_extra=_body(
         {
