@@ -481,6 +481,34 @@ def record_list_read(*, person: Person, by: Any, request: HttpRequest | None = N
 # --- reads --------------------------------------------------------------------------------------
 
 
+def person_export(person: Person) -> list[dict[str, Any]]:
+    """The person's reminders for their copy of their data (referrals/person_rights.py):
+    what, when, how, and the address itself — it is theirs."""
+    return [
+        {
+            "kind": plan.kind,
+            "note": plan.label,
+            "starts_on": plan.starts_on.isoformat(),
+            "times": list(plan.times),
+            "repeat": plan.repeat,
+            "days": list(plan.weekdays),
+            "ends_on": plan.ends_on.isoformat() if plan.ends_on else None,
+            "minutes_early": plan.lead_minutes,
+            "time_zone": plan.time_zone,
+            "send_by": plan.channel,
+            "address": plan.address,
+            "language": plan.language,
+            "safe_from": plan.window_start.isoformat(timespec="minutes"),
+            "safe_until": plan.window_end.isoformat(timespec="minutes"),
+            "status": plan.status,
+            "set_by": plan.organization.name if plan.organization else None,
+            "created_at": plan.created_at.isoformat(),
+            "stopped_at": plan.stopped_at.isoformat() if plan.stopped_at else None,
+        }
+        for plan in ReminderPlan.objects.of_person(person).select_related("organization")
+    ]
+
+
 def upcoming(plan: ReminderPlan, *, now: dt.datetime | None = None, limit: int = 3) -> list:
     """The next reminders of a plan (send time and occurrence), for its pages."""
     return reminder_schedule.next_due(

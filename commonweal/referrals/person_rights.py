@@ -33,6 +33,7 @@ from commonweal.accounts import audit
 from commonweal.accounts.models import AuditEvent
 from commonweal.insights import tallies
 from commonweal.insights.models import RemovalReason
+from commonweal.programs import personal_reminders
 from commonweal.referrals import care_plan_fhir, fhir
 from commonweal.referrals.care_plan_models import CarePlan
 from commonweal.referrals.models import Person, Referral
@@ -238,6 +239,7 @@ def export_json(person: Person) -> dict[str, Any]:
             _care_plan(plan)
             for plan in CarePlan.objects.filter(person=person).select_related("organization")
         ],
+        "reminders": personal_reminders.person_export(person),
         "access_history": _access_history(person),
     }
 

@@ -308,3 +308,12 @@ def test_the_job_forgets_unconfirmed_and_long_finished_plans(person, consent, na
     much_later = now + personal_reminders.KEEP_AFTER_END + dt.timedelta(days=10)
     assert personal_reminders.forget_old(now=much_later) == 2  # stopped, and past its last day
     assert not ReminderPlan.objects.filter(pk__in=[kept.pk, stopped.pk]).exists()
+
+
+def test_the_persons_copy_of_their_data_holds_their_reminders(person, consent, navigator) -> None:
+    from commonweal.referrals import person_rights
+
+    personal_reminders.create_for_person(person=person, values=values(), by=navigator)
+    (held,) = person_rights.export_json(person)["reminders"]
+    assert (held["kind"], held["note"], held["address"]) == ("medication", "blue pill", E164)
+    assert (held["times"], held["repeat"], held["status"]) == (["10:00"], "daily", "active")
