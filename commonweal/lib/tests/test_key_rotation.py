@@ -40,7 +40,9 @@ def test_it_finds_every_encrypted_field_in_the_model_registry() -> None:
     assert found == {
         "partnerships.Feedback": ["text"],
         "programs.Registration": ["contact", "name"],
+        "programs.ReminderPlan": ["address", "label"],
         "programs.TrainingRecord": ["email", "name"],
+        "programs.VolunteerSignup": ["contact", "name", "other_skills"],
         "referrals.CarePlanGoal": ["description"],
         "referrals.CarePlanNote": ["text"],
         "referrals.Consent": ["revocation_reason"],
