@@ -22,6 +22,28 @@ RESIDENT_SOURCES = (
     "programs/registration.py",
     "programs/forms.py",
     "programs/templatetags/",
+    # mobile services: the routes, a route's stops, the next stop near you
+    "programs/templates/programs/route_list",
+    "programs/templates/programs/route_detail",
+    "programs/templates/programs/_next_",
+    # the health education library, its "Learn more" boxes and a campaign's public page
+    "programs/templates/programs/learn_index",
+    "programs/templates/programs/learn_page",
+    "programs/templates/programs/_learn_links",
+    "programs/templates/programs/campaign_public",
+    # a resident's own reminders: setting one, confirming, managing, stopping
+    "programs/templates/programs/reminder_facts",
+    "programs/templates/programs/reminder_manage",
+    "programs/templates/programs/reminder_new",
+    "programs/templates/programs/reminder_sent",
+    "programs/templates/programs/reminder_stop",
+    "programs/reminder_forms.py",
+    # offering to volunteer
+    "programs/templates/programs/volunteer_list",
+    "programs/templates/programs/volunteer_role.html",
+    "programs/templates/programs/volunteer_signup",
+    "programs/templates/programs/_volunteer_role_facts",
+    "programs/volunteer_forms.py",
 )
 
 
