@@ -178,3 +178,21 @@ def test_next_events_finds_a_services_next_meetings_skipping_cancelled(
     assert [e.occurrence.key for e in found] == [o.key for o in session.occurrences()[1:3]]
     other = Service.objects.create(organization=organization, name="Other")
     assert calendar.next_events(now=timezone.now(), service=other) == []
+
+
+def test_a_meeting_offers_a_reminder_form_filled_with_its_day_and_time(
+    organization, partner_staff
+) -> None:
+    import re
+
+    programme = _future_programme(organization, partner_staff)
+    page = Client().get(reverse("events:programme_detail", args=[programme.pk])).content.decode()
+    (link,) = re.findall(r'href="(/reminders/\?[^"]+)">Remind me<', page)
+    form = Client().get(link.replace("&amp;", "&")).context["form"]
+    (event,) = (
+        Client().get(reverse("events:programme_detail", args=[programme.pk])).context["events"]
+    )
+    start = event.occurrence.key
+    assert form.initial["kind"] == "session"
+    assert form.initial["starts_on"] == start.date()
+    assert form.initial["times"] == [start.time()]
