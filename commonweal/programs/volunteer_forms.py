@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from commonweal.directory.models import Location, Organization
+from commonweal.programs import volunteers
 from commonweal.programs.forms import LanguagesField, _only_choice
 from commonweal.programs.models import Programme, Session
 from commonweal.programs.volunteer_models import DAYS, PARTS, RoleKind, VolunteerRole
@@ -74,28 +75,7 @@ class RoleForm(forms.ModelForm):
 
     class Meta:
         model = VolunteerRole
-        fields = [
-            "organization",
-            "title",
-            "kind",
-            "description",
-            "skills",
-            "languages",
-            "location",
-            "online",
-            "area",
-            "schedule",
-            "starts_on",
-            "ends_on",
-            "slots",
-            "schedule_note",
-            "places",
-            "minimum_age",
-            "training_required",
-            "programme",
-            "session",
-            "status",
-        ]
+        fields = ["organization", *volunteers.ROLE_FIELDS]
         widgets = {
             "schedule": forms.RadioSelect,
             "starts_on": forms.DateInput(attrs={"type": "date"}),

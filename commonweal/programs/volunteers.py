@@ -20,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
@@ -29,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from commonweal.lib import rate_limit
 from commonweal.partnerships import ledger
 from commonweal.partnerships.models import ContributionKind
 from commonweal.programs import training, volunteer_matching
@@ -249,21 +249,14 @@ def status_url(token: str) -> str:
     return reverse("volunteer:signup", kwargs={"token": token})
 
 
-def _counted(key: str) -> int:
-    cache.add(key, 0, SIGNUP_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, SIGNUP_WINDOW_SECONDS)
-        return 1
-
-
 def within_signup_limit(address: str | None, role: VolunteerRole) -> bool:
     """Count one offer from this address; False once it is past the limit for this role
     (SIGNUP_LIMIT an hour) or for all roles together (SIGNUP_LIMIT_ALL_ROLES)."""
     where = address or "unknown"
-    for_role = _counted(f"volunteer-signups:{where}:{role.pk}")
-    for_all = _counted(f"volunteer-signups:{where}")
+    for_role = rate_limit.hit(
+        f"volunteer-signups:{where}:{role.pk}", window_seconds=SIGNUP_WINDOW_SECONDS
+    )
+    for_all = rate_limit.hit(f"volunteer-signups:{where}", window_seconds=SIGNUP_WINDOW_SECONDS)
     return for_role <= SIGNUP_LIMIT and for_all <= SIGNUP_LIMIT_ALL_ROLES
 
 
