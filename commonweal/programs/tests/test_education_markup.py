@@ -27,7 +27,9 @@ def test_it_drops_links_to_unsafe_schemes_and_keeps_their_words() -> None:
 
 
 def test_it_links_web_mail_phone_and_site_addresses() -> None:
-    html = markup.render("[a](https://988lifeline.org) [b](mailto:x@y.org) [c](tel:988) [d](/events/)")
+    html = markup.render(
+        "[a](https://988lifeline.org) [b](mailto:x@y.org) [c](tel:988) [d](/events/)"
+    )
     for url in ("https://988lifeline.org", "mailto:x@y.org", "tel:988", "/events/"):
         assert f'href="{url}"' in html
 
