@@ -22,6 +22,17 @@ def shared_data_path(*parts: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the public forms' rate limits (lib/rate_limit)
+    count per client address there, and every test client is 127.0.0.1, so counts left by
+    earlier tests in the same worker would otherwise refuse a later test's first sign-up."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the site's default language and leaves none active.
 

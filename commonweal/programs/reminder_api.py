@@ -3,7 +3,8 @@
 Same rules as the pages (personal_reminders.py): the person's care team reads and sets them
 (a superuser reads, audit-flagged, but sets nothing); anyone else gets 404, as for a person
 who does not exist. Setting one needs the person's consent to be contacted. Bodies are
-parsed by the page's form; 400 names each bad field in `errors`. Every read is audit-logged.
+parsed by the page's form; 400 names each bad field in `errors`; 403 is a signed-in browser's
+write without its CSRF token. Every read is audit-logged.
 The address is never returned: only its channel and last four characters.
 """
 
@@ -132,7 +133,7 @@ def list_reminders(request: HttpRequest, person_id: uuid.UUID):
 
 @router.post(
     "/people/{person_id}",
-    response={201: ReminderPlanOut, 400: ReminderError, 404: ReminderError},
+    response={201: ReminderPlanOut, 400: ReminderError, 403: ReminderError, 404: ReminderError},
     summary="Set a reminder for a person (needs their consent to be contacted)",
 )
 def create_reminder(request: HttpRequest, person_id: uuid.UUID, payload: ReminderPlanIn):
@@ -157,7 +158,7 @@ def create_reminder(request: HttpRequest, person_id: uuid.UUID, payload: Reminde
 
 @router.post(
     "/{plan_id}/status",
-    response={200: ReminderPlanOut, 400: ReminderError, 404: ReminderError},
+    response={200: ReminderPlanOut, 400: ReminderError, 403: ReminderError, 404: ReminderError},
     summary="Pause, resume (active) or stop a person's reminder",
 )
 def set_reminder_status(request: HttpRequest, plan_id: uuid.UUID, payload: ReminderStatusIn):
