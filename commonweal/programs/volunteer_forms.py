@@ -170,7 +170,7 @@ class DecisionForm(forms.Form):
 class HoursForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
-        label=_("Hours"),
+        label=pgettext_lazy("time worked", "Hours"),
         max_digits=5,
         decimal_places=2,
         help_text=_("0 removes the hours of that day."),
