@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-import pytest
 from django.core.cache import cache
 
 from commonweal.lib import rate_limit
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+# Each test starts with an empty cache (the root conftest's `empty_cache`).
 
 
 def test_it_counts_each_hit_in_the_window() -> None:
@@ -22,7 +16,7 @@ def test_it_counts_keys_apart() -> None:
     assert rate_limit.hit("b", window_seconds=60) == 1
 
 
-def test_a_new_window_starts_from_one_when_the_count_has_gone(monkeypatch) -> None:
+def test_a_new_window_starts_from_one_when_the_count_has_gone() -> None:
     rate_limit.hit("k", window_seconds=60)
     cache.delete("k")  # what the window's end does
     assert rate_limit.hit("k", window_seconds=60) == 1
