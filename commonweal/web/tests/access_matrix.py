@@ -514,6 +514,7 @@ from commonweal.web.tests import (  # noqa: E402
     access_matrix_campaigns,
     access_matrix_gaps,
     access_matrix_outcomes,
+    access_matrix_participation,
     access_matrix_partnerships,
     access_matrix_programs,
     access_matrix_reminders,
@@ -532,6 +533,7 @@ _PARTS = (
     access_matrix_reminders,
     access_matrix_volunteers,
     access_matrix_campaigns,
+    access_matrix_participation,
 )
 for _part in _PARTS:
     assert not set(_part.PAGES) & set(PAGES), "a page has two rows"
