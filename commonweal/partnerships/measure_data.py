@@ -18,8 +18,18 @@ from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from commonweal.directory.models import Service
-from commonweal.partnerships.measures import Facts, Period, ReferralRow, ScreeningRow
+from commonweal.partnerships.measures import (
+    CampaignMonthRow,
+    Facts,
+    Period,
+    ReferralRow,
+    RegistrationRow,
+    ScreeningRow,
+)
 from commonweal.partnerships.models import Partner
+from commonweal.programs import campaigns
+from commonweal.programs.campaign_models import Campaign
+from commonweal.programs.models import Registration
 from commonweal.referrals.models import Referral, ReferralEvent
 from commonweal.screening.models import Screening
 
@@ -93,6 +103,34 @@ def referrals(period: Period) -> list[ReferralRow]:
     return rows
 
 
+def registrations(period: Period) -> list[RegistrationRow]:
+    """Status and check-in of every sign-up for a meeting in `period`: one query, no name or
+    contact read (the encrypted columns are never selected)."""
+    # A meeting is named by its local start ("2026-03-03T18:00:00"), so its text orders
+    # like the day it falls on.
+    found = Registration.objects.filter(
+        occurrence__gte=period.start.isoformat(),
+        occurrence__lt=(period.end + dt.timedelta(days=1)).isoformat(),
+    ).order_by()
+    return [
+        RegistrationRow(dt.date.fromisoformat(occurrence[:10]), status, attended)
+        for occurrence, status, attended in found.values_list("occurrence", "status", "attended")
+    ]
+
+
+def campaign_months(period: Period) -> list[CampaignMonthRow]:
+    """The reach by month of every campaign running in `period` (programs/campaigns.py): a
+    few queries per campaign, not per person or activity; campaigns are few."""
+    rows = []
+    for campaign in Campaign.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start):
+        for month in campaigns.reach(campaign).months:
+            if period.holds(month.month):
+                rows.append(
+                    CampaignMonthRow(month.month, month.attended, month.materials, month.visits)
+                )
+    return rows
+
+
 def gather(period: Period) -> Facts:
     """Everything the measures need for `period` (WHO-5 scores from before it too)."""
     return Facts(
@@ -100,4 +138,6 @@ def gather(period: Period) -> Facts:
         referrals=referrals(period),
         active_services=Service.objects.active().count(),
         partner_joins=list(Partner.objects.active().values_list("joined_on", flat=True)),
+        registrations=registrations(period),
+        campaign_months=campaign_months(period),
     )

@@ -25,6 +25,15 @@ The definitions, per measure (the period is inclusive, in the site's time zone):
 - services-listed: active services in the directory when computed (the directory keeps no
   history, so this is a snapshot, dated by its period).
 - partners-active: active partners that had joined by the end of the period.
+- programme-attendances: check-ins at programme meetings held in the period (a person at
+  three meetings counts three times), among registrations holding a place.
+- programme-attendance-rate: of the registrations holding a place at a meeting held in the
+  period, the percentage checked in (waiting-list and cancelled sign-ups do not count).
+- campaign-event-attendance: people checked in at the awareness campaigns' events in the
+  period, summed over campaigns (programs/campaigns.py `reach`, by month of the meeting).
+- campaign-materials: materials the campaigns' partners handed out in the period.
+- campaign-page-visits: readings of the campaigns' education pages in the period.
+  Materials and page visits count things and visits, not people: no small-cell rule.
 """
 
 from __future__ import annotations
@@ -76,11 +85,28 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class RegistrationRow:
+    on: dt.date  # the meeting's local day
+    status: str  # "registered" (holds a place), "waitlisted" or "cancelled"
+    attended: bool = False
+
+
+@dataclass(frozen=True)
+class CampaignMonthRow:
+    month: dt.date  # its first day
+    attended: int = 0  # people checked in at the campaign's events
+    materials: int = 0
+    visits: int = 0  # readings of the campaign's education pages
+
+
+@dataclass(frozen=True)
 class Facts:
     screenings: list[ScreeningRow] = field(default_factory=list)
     referrals: list[ReferralRow] = field(default_factory=list)
     active_services: int = 0
     partner_joins: list[dt.date | None] = field(default_factory=list)  # active partners
+    registrations: list[RegistrationRow] = field(default_factory=list)
+    campaign_months: list[CampaignMonthRow] = field(default_factory=list)  # one per campaign
 
 
 @dataclass(frozen=True)
@@ -174,6 +200,31 @@ def partners_active(facts: Facts, period: Period) -> Result:
     )
 
 
+def _places(facts: Facts, period: Period) -> list[RegistrationRow]:
+    return [r for r in facts.registrations if period.holds(r.on) and r.status == "registered"]
+
+
+def programme_attendances(facts: Facts, period: Period) -> Result:
+    return _count(sum(1 for r in _places(facts, period) if r.attended))
+
+
+def programme_attendance_rate(facts: Facts, period: Period) -> Result:
+    places = _places(facts, period)
+    return _share(sum(1 for r in places if r.attended), len(places))
+
+
+def _campaign_total(name: str) -> Callable[[Facts, Period], Result]:
+    def total(facts: Facts, period: Period) -> Result:
+        return _count(sum(getattr(m, name) for m in facts.campaign_months if period.holds(m.month)))
+
+    return total
+
+
+campaign_event_attendance = _campaign_total("attended")
+campaign_materials = _campaign_total("materials")
+campaign_page_visits = _campaign_total("visits")
+
+
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in (
@@ -221,6 +272,46 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "partners-active", _("Partners active"), Unit.COUNT, HOW_MUCH, False, partners_active
+        ),
+        Measure(
+            "programme-attendances",
+            _("People attending programme meetings (check-ins)"),
+            Unit.COUNT,
+            HOW_MUCH,
+            True,
+            programme_attendances,
+        ),
+        Measure(
+            "programme-attendance-rate",
+            _("Share of registrations that attended (percent)"),
+            Unit.PERCENT,
+            HOW_WELL,
+            True,
+            programme_attendance_rate,
+        ),
+        Measure(
+            "campaign-event-attendance",
+            _("Campaign reach: people attending campaign events"),
+            Unit.COUNT,
+            HOW_MUCH,
+            True,
+            campaign_event_attendance,
+        ),
+        Measure(
+            "campaign-materials",
+            _("Campaign reach: materials handed out"),
+            Unit.COUNT,
+            HOW_MUCH,
+            False,
+            campaign_materials,
+        ),
+        Measure(
+            "campaign-page-visits",
+            _("Campaign reach: education page visits"),
+            Unit.COUNT,
+            HOW_MUCH,
+            False,
+            campaign_page_visits,
         ),
     )
 }
