@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commonweal.web.database_down.DatabaseDownMiddleware",  # 503 + crisis lines, no DB
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "commonweal.web.idle_sessions.IdleSessionMiddleware",
     "csp.middleware.CSPMiddleware",
     "commonweal.web.security_headers.PermissionsPolicyMiddleware",
+    "commonweal.db_router.InsightsReadReplicaMiddleware",  # their reads to a replica, if any
 ]
 
 ROOT_URLCONF = "commonweal.urls"
@@ -114,8 +116,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "commonweal.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Seconds a web or worker process keeps its database connection open between requests;
+# checked before reuse (CONN_HEALTH_CHECKS), so a restarted database server costs one
+# failed check, not a failed request.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        )
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -133,6 +143,54 @@ else:
             },
         }
     }
+
+# A read replica (PostgreSQL streaming replication) for the heavy reads: directory search
+# and insights go there, everything else and every write to the primary
+# (commonweal/db_router.py). READ_REPLICA is its alias, empty when there is none.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_REPLICA = ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
+    # Tests see one database: the replica stands for the primary there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["commonweal.db_router.ReadReplicaRouter"]
+
+
+def cache_from_url(url: str, *, default_locmem: bool) -> dict[str, object]:
+    """The CACHES["default"] entry for CACHE_URL: `db://[table]`, `redis://…`,
+    `rediss://…`, `locmem://`, or empty for the default (locmem in demo mode and tests,
+    the database otherwise)."""
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not url:
+        scheme = "locmem" if default_locmem else "db"
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "db":
+        return {
+            "BACKEND": "commonweal.lib.database_cache.DatabaseCache",
+            "LOCATION": rest.strip("/") or "commonweal_cache",
+            # Django's default (300) culls a third of the rows once reached: rate-limit
+            # counts of busy addresses would be forgotten early.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Only the scheme: the rest may hold a password.
+    raise ImproperlyConfigured(
+        f"CACHE_URL: unknown scheme {scheme!r}; use db://, redis://, rediss:// or locmem://."
+    )
+
+
+# Rate limits (lib/rate_limit, the API's anonymous throttle) count in the cache, so every
+# web process must share it: a per-process memory cache would let each process count alone.
+# The database cache needs its table: `commonweal createcachetable` (serve runs it).
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", ""), default_locmem=DEBUG or TESTING)
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -228,6 +286,8 @@ SECURE_HSTS_SECONDS = int(
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# A load balancer probes the web servers over plain http (commonweal/web/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz|healthz)$"]
 # How many reverse proxies (each appending to X-Forwarded-For) stand in front of the
 # server; the client address for the audit log, the login lockout and API throttling
 # is read that many hops from the right.
@@ -244,6 +304,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # person data (staff roles, superusers) is signed out after SESSION_IDLE_SECONDS idle
 # (commonweal/web/idle_sessions.py).
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions live in the database; with Redis as the cache,
+# `django.contrib.sessions.backends.cached_db` reads them from the cache first.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 # htmx sends the token from the forms' {% csrf_token %} field, never from the cookie,
@@ -283,6 +346,16 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonweal@localhost")
+# The SMTP server (Django's settings of the same names).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Who gets the (person-free) error reports, and the address they come from.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 SITE_NAME = os.environ.get("SITE_NAME", "commonweal")
 # Where people report an accessibility barrier (/accessibility/): an email address or a URL.
