@@ -20,6 +20,8 @@ COMMANDS = {
     "createadmin": ("create_admin", "Create a superuser (coalition administrator)."),
     "check-instruments": ("check_instruments", "Check screening instrument definitions."),
     "rotate-keys": ("rotate_keys", "Re-encrypt stored notes and answers with the newest key."),
+    "backup": ("backup", "Back up the database into one archive (safe while the site runs)."),
+    "restore": ("restore", "Restore a backup into an empty database (--force to overwrite)."),
 }
 
 USAGE = (

@@ -1,0 +1,1 @@
+"""Operating a commonweal site: backups, restores and how database write failures read."""

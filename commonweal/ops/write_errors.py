@@ -1,0 +1,73 @@
+"""A database's refusal to write (disk full, read-only), told in one line a person can act on."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+# SQLite result codes (https://www.sqlite.org/rescode.html) and PostgreSQL SQLSTATEs
+# (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+SQLITE_FULL = {"SQLITE_FULL"}
+SQLITE_READ_ONLY_PREFIX = "SQLITE_READONLY"
+SQLITE_CANT_OPEN = {"SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"}
+PG_FULL = {"53100"}  # disk_full
+PG_RESOURCES = {"53000", "53200", "53400"}  # insufficient resources, out of memory, limits
+PG_READ_ONLY = {"25006"}  # read_only_sql_transaction (also a hot standby)
+
+DISK_FULL = "disk_full"
+READ_ONLY = "read_only"
+CANNOT_OPEN = "cannot_open"
+OTHER = "other"
+
+
+def kind(error: DatabaseError) -> str:
+    """Which of DISK_FULL, READ_ONLY, CANNOT_OPEN or OTHER this error is."""
+    cause = error.__cause__ or error
+    sqlite_name = getattr(cause, "sqlite_errorname", "") or ""
+    sqlstate = getattr(cause, "sqlstate", "") or getattr(cause, "pgcode", "") or ""
+    text = str(error).lower()
+    if (
+        sqlite_name in SQLITE_FULL
+        or sqlstate in PG_FULL
+        or "disk is full" in text
+        or "no space left" in text
+    ):
+        return DISK_FULL
+    if (
+        sqlite_name.startswith(SQLITE_READ_ONLY_PREFIX)
+        or sqlstate in PG_READ_ONLY
+        or "readonly database" in text
+        or "read-only" in text
+    ):
+        return READ_ONLY
+    if sqlite_name in SQLITE_CANT_OPEN:
+        return CANNOT_OPEN
+    return OTHER
+
+
+def first_line(error: BaseException) -> str:
+    """The database's own message, first line only (a PostgreSQL DETAIL can quote a row)."""
+    lines = str(error).strip().splitlines()
+    return lines[0].strip() if lines else type(error).__name__
+
+
+def describe(error: DatabaseError) -> str:
+    """Why the write failed and what to do, without a traceback."""
+    reason = first_line(error)
+    found = kind(error)
+    if found == DISK_FULL:
+        return _(
+            "the database could not grow: the disk (or the file size limit) is full ({reason}). "
+            "Free some space and try again."
+        ).format(reason=reason)
+    if found == READ_ONLY:
+        return _(
+            "the database is read-only ({reason}). Check the database file's and folder's "
+            "permissions, or that DATABASE_URL names the primary server, not a replica."
+        ).format(reason=reason)
+    if found == CANNOT_OPEN:
+        return _(
+            "the database file could not be opened for writing ({reason}). Check its "
+            "folder's permissions and free space."
+        ).format(reason=reason)
+    return _("the database refused the write ({reason}).").format(reason=reason)
