@@ -557,7 +557,7 @@ def register(request: HttpRequest, session_id: uuid.UUID):
     summary="Cancel a sign-up with its private token",
 )
 def cancel_registration(request: HttpRequest, token: str):
-    made = Registration.objects.filter(token=token).first()
+    made = registration.find(token)
     if made is None:
         return message(404, "no such registration", "not-found")
     return Status(200, _registration_out(registration.cancel(made)))

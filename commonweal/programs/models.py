@@ -7,6 +7,7 @@ session's place is a directory Location. Nothing of the directory is copied here
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 from django.conf import settings
@@ -183,6 +184,12 @@ class Cancellation(models.Model):
         return f"{self.session} cancelled at {self.occurrence}"
 
 
+def unissued_token_hash() -> str:
+    """A placeholder no token hashes to (random, not a SHA-256 of anything known): a row made
+    without `registration.register` gets its real link the first time one is asked for."""
+    return secrets.token_hex(32)
+
+
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -205,9 +212,13 @@ class Registration(models.Model):
         max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
     )
     attended = models.BooleanField(default=False)
-    # The private link's secret (cancel without an account); only its hash would be safer,
-    # but the link is re-sent in reminders, so it is kept like the referral status code.
-    token = models.CharField(max_length=64, unique=True)
+    # The private link (cancel without an account) is never stored: its token is an HMAC of
+    # the id and this nonce, keyed from SECRET_KEY, so later messages can carry it again, and
+    # only its SHA-256 is kept (registration.py). `previous_token_hash` keeps the link of
+    # before a re-key (a retired SECRET_KEY, or a token of before migration 0010) working.
+    token_hash = models.CharField(max_length=64, unique=True, default=unissued_token_hash)
+    token_nonce = models.CharField(max_length=32, blank=True)
+    previous_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

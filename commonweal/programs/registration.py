@@ -5,21 +5,29 @@ UPDATE) before counting, so two people registering at once for the last place ar
 serialised: one gets it, the other the waiting list. Names and contacts are person data:
 never logged, encrypted at rest, read only through pages that check
 `policy.can_see_registrants` and audit the read.
+
+The private link that cancels is derived, not stored: an HMAC (keyed from SECRET_KEY) of the
+registration's id and a stored nonce, so the confirmation, a place freed from the waiting
+list, a cancelled meeting and the reminder can all carry it; only its SHA-256 is stored.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from commonweal.lib import rate_limit
@@ -33,6 +41,7 @@ REMINDER_BEFORE = dt.timedelta(hours=24)
 # script filling meetings with made-up names meets the limit.
 SIGNUP_LIMIT = 10
 SIGNUP_WINDOW_SECONDS = 60 * 60
+TOKEN_SALT = "commonweal.programs.registration.link"
 
 NO_SUCH_MEETING = _("This meeting is not on the calendar.")
 MEETING_CANCELLED = _("This meeting is cancelled.")
@@ -128,7 +137,7 @@ def register(
         locked = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
         key = found.key.isoformat()
         full = locked.capacity is not None and _taken(locked, key) >= locked.capacity
-        registration = Registration.objects.create(
+        registration = Registration(
             session=locked,
             occurrence=key,
             name=name,
@@ -136,8 +145,10 @@ def register(
             channel=channel,
             language=outbox.language_code(language),
             status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED,
-            token=secrets.token_urlsafe(24),
+            token_nonce=secrets.token_hex(16),
         )
+        registration.token_hash = hash_token(_derive(registration, settings.SECRET_KEY))
+        registration.save(force_insert=True)
         _send(registration, found, "programme-registered", now=now)
         if not full:
             _remind(registration, found, now=now)
@@ -229,8 +240,60 @@ def _key(registration: Registration, kind: str) -> str:
     return f"{kind}:{registration.pk}"
 
 
+# --- the private link -----------------------------------------------------------------------
+
+
+def _derive(registration: Registration, secret: str) -> str:
+    value = f"{registration.pk}:{registration.token_nonce}"
+    digest = salted_hmac(TOKEN_SALT, value, secret=secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_for(registration: Registration) -> str:
+    """The private link's token, derived again (it is not stored). Derived with SECRET_KEY, or
+    with a key in SECRET_KEY_FALLBACKS while one is kept after a rotation; once no key gives
+    the stored hash (the old key retired, or a row of before the hashing), the registration is
+    re-keyed: a new nonce and hash, the old hash kept so the link already sent still works."""
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        token = _derive(registration, secret)
+        if constant_time_compare(hash_token(token), registration.token_hash):
+            return token
+    return _rekey(registration)
+
+
+def _rekey(registration: Registration) -> str:
+    old = registration.token_hash
+    fresh = Registration(pk=registration.pk, token_nonce=secrets.token_hex(16))
+    token = _derive(fresh, settings.SECRET_KEY)
+    # Only if nobody re-keyed it meanwhile: two messages at once must not leave one dead link.
+    changed = Registration.objects.filter(pk=registration.pk, token_hash=old).update(
+        token_nonce=fresh.token_nonce, token_hash=hash_token(token), previous_token_hash=old
+    )
+    if not changed:
+        registration.refresh_from_db(fields=["token_nonce", "token_hash", "previous_token_hash"])
+        return token_for(registration)
+    registration.token_nonce = fresh.token_nonce
+    registration.token_hash = hash_token(token)
+    registration.previous_token_hash = old
+    return token
+
+
+def find(token: str, queryset: QuerySet[Registration] | None = None) -> Registration | None:
+    """The registration whose private link holds this token, by its hash (the current link,
+    or the one before a re-key); None for anything else."""
+    if not token or len(token) > 64:
+        return None
+    wanted = hash_token(token)
+    rows = Registration.objects.all() if queryset is None else queryset
+    return rows.filter(Q(token_hash=wanted) | Q(previous_token_hash=wanted)).first()
+
+
 def cancel_url(registration: Registration) -> str:
-    return reverse("events:registration", kwargs={"token": registration.token})
+    return reverse("events:registration", kwargs={"token": token_for(registration)})
 
 
 def _send(
@@ -252,8 +315,6 @@ def _enqueue(
     *,
     send_after: dt.datetime,
 ) -> None:
-    from django.conf import settings
-
     session = registration.session
     context = {
         "kind": kind,

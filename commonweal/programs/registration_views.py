@@ -66,7 +66,7 @@ def register(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResp
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            return redirect("events:registration", token=made.token)
+            return redirect("events:registration", token=registrations.token_for(made))
     return render(
         request,
         "programs/register.html",
@@ -85,16 +85,18 @@ def register(request: HttpRequest, session_id: Any, occurrence: str) -> HttpResp
 
 def registration(request: HttpRequest, token: str) -> HttpResponse:
     """The resident's private page (the link in their messages): see, and cancel."""
-    made = get_object_or_404(
-        Registration.objects.select_related("session__programme", "session__location"),
-        token=token,
+    made = registrations.find(
+        token, Registration.objects.select_related("session__programme", "session__location")
     )
+    if made is None:
+        raise Http404
     found = registrations.meeting(made.session, dt.datetime.fromisoformat(made.occurrence))
     return render(
         request,
         "programs/registration.html",
         {
             "registration": made,
+            "token": token,  # the link they came by (the one before a re-key works too)
             "session": made.session,
             "programme": made.session.programme,
             "event": {"occurrence": found, "start": found.start} if found else None,
@@ -104,7 +106,9 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    made = get_object_or_404(Registration, token=token)
+    made = registrations.find(token)
+    if made is None:
+        raise Http404
     registrations.cancel(made)
     messages.success(request, _("Your registration is cancelled."))
     return redirect("events:registration", token=token)

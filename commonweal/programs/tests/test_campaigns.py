@@ -68,7 +68,6 @@ def _signup(session, occurrence: str, *, attended: bool, status=RegistrationStat
         occurrence=occurrence,
         name="A. B.",
         contact="a@example.org",
-        token=f"t-{Registration.objects.count()}",
         status=status,
         attended=attended,
     )

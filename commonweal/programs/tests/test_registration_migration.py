@@ -26,7 +26,6 @@ def legacy(weekly) -> Registration:
         # Written encrypted by the field, then overwritten below with plaintext, as 0001 left it.
         name="overwritten",
         contact="overwritten@example.org",
-        token="legacy-token",
     )
     write_raw(Registration, made.pk, "name", "Ada L.")
     write_raw(Registration, made.pk, "contact", "ada@example.org")
@@ -40,7 +39,6 @@ def test_it_encrypts_plaintext_sign_ups_and_leaves_encrypted_ones(legacy, weekly
         occurrence="2026-03-17T18:00:00",
         name="Bo",
         contact="bo@example.org",
-        token="current-token",
     )
     untouched = raw(Registration, current.pk, "contact")
 

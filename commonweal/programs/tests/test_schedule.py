@@ -4,7 +4,6 @@ half-saved."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -59,7 +58,6 @@ def test_it_refuses_capacity_below_current_registrations(weekly, partner_staff) 
             occurrence="2026-03-10T18:00:00",
             name=f"R{n}",
             contact="r@example.org",
-            token=secrets.token_urlsafe(),
         )
     with pytest.raises(ValidationError) as refused:
         schedule.update_session(weekly, by=partner_staff, capacity=2, title="Renamed")
