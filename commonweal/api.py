@@ -11,6 +11,7 @@ from commonweal.directory.hsda import build_hsda_api
 from commonweal.directory.search_api import router as search_router
 from commonweal.insights.gap_api import router as gaps_router
 from commonweal.insights.outcome_api import router as outcomes_router
+from commonweal.insights.participation_api import router as participation_router
 from commonweal.insights.unmet_api import router as unmet_router
 from commonweal.partnerships.api import router as partnership_router
 from commonweal.programs.api import router as programs_router
@@ -92,6 +93,7 @@ api_v1.add_router("/screenings/", screening_router)
 api_v1.add_router("/insights/gaps/", gaps_router)
 api_v1.add_router("/insights/unmet/", unmet_router)
 api_v1.add_router("/insights/outcomes/", outcomes_router)
+api_v1.add_router("/insights/participation/", participation_router)
 api_v1.add_router("/referrals", referrals_router)
 api_v1.add_router("/referrals/people", care_plan_router)
 api_v1.add_router("/partnership/", partnership_router)

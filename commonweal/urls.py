@@ -18,6 +18,7 @@ urlpatterns = [
     path("insights/unmet/", include("commonweal.insights.unmet_urls")),
     path("insights/outcomes/", include("commonweal.insights.outcome_urls")),
     path("insights/alerts/", include("commonweal.insights.alert_urls")),
+    path("insights/participation/", include("commonweal.insights.participation_urls")),
     path("partnership/", include("commonweal.partnerships.urls")),
     path("programs/", include("commonweal.programs.urls")),
     path("events/", include("commonweal.programs.event_urls")),

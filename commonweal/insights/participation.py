@@ -117,25 +117,20 @@ class _Row:
 
 
 def _pooled(rows: list[_Row]) -> list[_Row]:
-    """Rows with fewer than SMALL_CELL sign-ups pooled into one last row (grown with the next
-    smallest until it has SMALL_CELL); the others by key. As unmet._pooled."""
-    shown = sorted(rows, key=lambda r: (r.size, r.key))
+    """Rows with 1 to SMALL_CELL - 1 sign-ups pooled into one last row (grown with the next
+    smallest until it has SMALL_CELL); the others by key. As unmet._pooled, except that a
+    row with no sign-up stays (a programme that met and drew nobody describes no one)."""
+    empty = [r for r in rows if r.size == 0]
+    shown = sorted((r for r in rows if r.size), key=lambda r: (r.size, r.key))
     pool = _Row(key="", atoms=set(), size=0, pooled=True)
     taken = 0
-    while shown and shown[0].size < SMALL_CELL:
+    while shown and (shown[0].size < SMALL_CELL or (taken and pool.size < SMALL_CELL)):
         row = shown.pop(0)
         pool.atoms |= row.atoms
         pool.size += row.size
         taken += 1
-    while taken and pool.size < SMALL_CELL and shown:
-        row = shown.pop(0)
-        pool.atoms |= row.atoms
-        pool.size += row.size
-        taken += 1
-    shown.sort(key=lambda r: r.key)
-    if taken:
-        shown.append(pool)
-    return shown
+    kept = sorted(shown + empty, key=lambda r: r.key)
+    return [*kept, pool] if taken else kept
 
 
 def _rows(facts: Facts, by: str, atoms: Sequence[Atom], sizes: Mapping[Atom, int]) -> list[_Row]:

@@ -39,6 +39,7 @@ NOT_SWEPT = {
     "gaps:csv": "a CSV download",
     "gaps:geojson": "a GeoJSON download",
     "insights:report_pdf": "a PDF download",
+    "participation:csv": "a CSV download",
 }
 
 

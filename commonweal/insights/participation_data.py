@@ -1,0 +1,120 @@
+"""Reading the plain facts of programme participation and campaign reach for a quarter.
+
+Sign-ups are counted by the database (programme × language × status × checked in), never
+read one by one. Distinct participants need telling people apart, and a sign-up carries no
+person id, only its (encrypted) contact: the contacts of those checked in are decrypted in
+memory, folded to lower case, counted per programme and dropped — never returned, stored,
+logged or shown. No name is read. Like referrals/metrics.py this shows no person's record,
+so it writes no audit entry. Campaign reach is programs/campaigns.py's own `reach`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from commonweal.insights import participation, periods
+from commonweal.insights.deidentify import Cell, shown
+from commonweal.programs import campaigns
+from commonweal.programs.campaign_models import Campaign
+from commonweal.programs.models import Registration, RegistrationStatus, Session
+
+# Reach figures that count people (hidden from 1 to 10), and those that count things: a
+# leaflet, a page visit, an outlet's estimate of its audience describe no one.
+CAMPAIGN_PEOPLE = ("attended", "signed_up", "workshop", "outreach")
+CAMPAIGN_THINGS = ("materials", "media", "visits")
+
+
+def _part(status: str, attended: bool) -> str:
+    if status == RegistrationStatus.REGISTERED:
+        return "attended" if attended else "no_show"
+    if status == RegistrationStatus.WAITLISTED:
+        return "waitlisted"
+    return "cancelled"
+
+
+def _meetings(quarter: periods.Quarter) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """Meetings held (not cancelled) per programme, by the local day of their start; and
+    every programme with a session by then: (organisation id, kind)."""
+    held: dict[str, int] = defaultdict(int)
+    about: dict[str, tuple[str, str]] = {}
+    # A day of slack either side: the window is in UTC, the quarter in each programme's zone.
+    window_start = dt.datetime.combine(quarter.start - dt.timedelta(days=1), dt.time(), dt.UTC)
+    window_end = dt.datetime.combine(quarter.end + dt.timedelta(days=2), dt.time(), dt.UTC)
+    sessions = (
+        Session.objects.filter(starts_on__lte=quarter.end)
+        .select_related("programme")
+        .prefetch_related("cancellations")
+    )
+    for session in sessions:
+        programme = session.programme
+        about[str(programme.pk)] = (str(programme.organization_id), programme.kind)
+        for occurrence in session.occurrences(window_start=window_start, window_end=window_end):
+            if quarter.start <= occurrence.key.date() <= quarter.end and not occurrence.cancelled:
+                held[str(programme.pk)] += 1
+    return held, about
+
+
+def gather(quarter: periods.Quarter) -> participation.Facts:
+    first, after = participation.quarter_dates(quarter)
+    in_quarter = Registration.objects.filter(occurrence__gte=first, occurrence__lt=after)
+    signups: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in (
+        in_quarter.order_by()
+        .values("session__programme_id", "language", "status", "attended")
+        .annotate(n=Count("id"))
+    ):
+        key = (
+            str(row["session__programme_id"]),
+            row["language"] or participation.NO_LANGUAGE,
+            _part(row["status"], row["attended"]),
+        )
+        signups[key] += row["n"]
+    people: dict[str, set[str]] = defaultdict(set)
+    for programme_id, contact in (
+        in_quarter.filter(status=RegistrationStatus.REGISTERED, attended=True)
+        .order_by()
+        .values_list("session__programme_id", "contact")
+    ):
+        people[str(programme_id)].add((contact or "").strip().lower())
+    held, about = _meetings(quarter)
+    programmes = {
+        pid: participation.Programme(
+            id=pid,
+            organization=organization,
+            kind=kind,
+            meetings=held.get(pid, 0),
+            participants=len(people.get(pid, ())),
+        )
+        for pid, (organization, kind) in about.items()
+    }
+    return participation.Facts(quarter=quarter, programmes=programmes, signups=dict(signups))
+
+
+@dataclass(frozen=True)
+class CampaignLine:
+    slug: str
+    name: str
+    values: dict[str, Cell]  # CAMPAIGN_PEOPLE through the small-cell rule, things as counted
+
+
+def campaign_reach(quarter: periods.Quarter) -> list[CampaignLine]:
+    """Each campaign running in the quarter: its reach over the quarter's months.
+
+    Each campaign's figures stand alone (no total is published across campaigns, whose
+    events may share meetings), so the small-cell rule alone applies to each."""
+    lines = []
+    running = Campaign.objects.filter(starts_on__lte=quarter.end, ends_on__gte=quarter.start)
+    for campaign in running.order_by("name"):
+        months = [m for m in campaigns.reach(campaign).months if quarter.start <= m.month]
+        months = [m for m in months if m.month <= quarter.end]
+        values: dict[str, Cell] = {}
+        for name in CAMPAIGN_PEOPLE:
+            values[name] = shown(sum(getattr(m, name) for m in months))
+        for name in CAMPAIGN_THINGS:
+            values[name] = sum(getattr(m, name) for m in months)
+        lines.append(CampaignLine(slug=campaign.slug, name=campaign.name, values=values))
+    return lines
