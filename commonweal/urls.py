@@ -5,8 +5,11 @@ from django.urls import include, path
 from commonweal import policy
 from commonweal.api import api_hsda, api_v1
 from commonweal.programs import campaign_urls, reminder_urls, volunteer_urls
+from commonweal.web import health
 
 urlpatterns = [
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("commonweal.web.urls")),
     path("", include("commonweal.directory.urls")),
     path("people/", include("commonweal.referrals.urls")),

@@ -8,7 +8,7 @@ parts add up to the sign-ups:
 - attended: holds a place and was checked in;
 - no_show: holds a place and was not checked in;
 - waitlisted: still on the waiting list;
-- cancelled: cancelled by the resident (or before the meeting was called off).
+- cancelled: the resident cancelled (their private link).
 
 "Places" (attended + no-show), the attendance rate (attended / places) and the sign-ups are
 worked out from the parts, and shown only when every part they rest on is shown, so they

@@ -26,6 +26,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonweal import db_router
 from commonweal.directory.language_names import display_name, english_name
 from commonweal.directory.models import (
     Address,
@@ -623,6 +624,7 @@ def _with_semantic_matches(
     return [known.get(i) or added[i] for i in fused if i in known or i in added]
 
 
+@db_router.replica_reads()
 def search(request: SearchRequest) -> SearchResponse:
     """Find services for a request. Never raises for bad input: what could not be used
     is said in `interpretation.messages`."""

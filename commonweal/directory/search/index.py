@@ -37,9 +37,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, F, OuterRef
 
+from commonweal import db_router
 from commonweal.directory.models import Attribute, Language, Service, ServiceAtLocation
 from commonweal.directory.search.text import index_text, words
 
@@ -566,6 +567,12 @@ def refresh(limit: int | None = None) -> int:
 # --- reading -----------------------------------------------------------------------------
 
 
+def _reader() -> Any:
+    """The connection the text candidates are read from: a read replica during a search
+    when one is configured (commonweal/db_router.py), else the primary."""
+    return connections[db_router.read_alias(Service)]
+
+
 def index_terms() -> list[str]:
     """Every term (stem) the index holds: what spelling correction counts as known."""
     with connection.cursor() as cursor:
@@ -654,7 +661,7 @@ def text_candidates(
             f"JOIN ({inner}) c ON c.service_id = d.service_id "
             f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC LIMIT %s"
         )
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(sql, [*inner_params, expression, limit])
         fetched = cursor.fetchall()
     return [
@@ -723,7 +730,7 @@ def weighted_text_candidates(
         f"FROM {DOC_TABLE} d JOIN ({inner}) c ON c.service_id = d.service_id, {queries} "
         f"WHERE d.document @@ ({either})) m ORDER BY {weighted} DESC, id LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(sql, [*inner_params, *(e for e, _w in expressions), limit])
         fetched = cursor.fetchall()
     return [
@@ -737,7 +744,7 @@ def _ranked_documents(
 ) -> list[list[tuple[uuid.UUID, tuple[float, ...]]]]:
     """The best `limit` documents, best first, as (service id, a score per expression): one
     list (weighted sum) on PostgreSQL, one per expression on SQLite. Ties by document id."""
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         if is_postgres():
             queries = ", ".join(f"to_tsquery('simple', %s) q{k}" for k in range(len(expressions)))
             scores = ", ".join(
@@ -849,7 +856,7 @@ def text_candidates_without_location(
             f"JOIN ({inner}) c ON c.id = d.service_id "
             f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC LIMIT %s"
         )
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(sql, [*inner_params, expression, limit])
         return [(_as_uuid(sid), float(score)) for sid, score in cursor.fetchall()]
 

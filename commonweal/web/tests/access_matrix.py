@@ -196,6 +196,8 @@ PAGES: dict[str, Page] = {
     "web:about": Page(PUBLIC),
     "web:accessibility": Page(PUBLIC),
     "web:healthz": Page(PUBLIC),
+    "livez": Page(PUBLIC),
+    "readyz": Page(PUBLIC),
     "set_language": Page(PUBLIC, PUBLIC, form=lambda c: {"language": "es", "next": "/"}),
     "directory:search": Page(PUBLIC, query=lambda c: "?q=groceries"),
     "directory:category_index": Page(PUBLIC),
