@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 SQLITE_FULL = {"SQLITE_FULL"}
 SQLITE_READ_ONLY_PREFIX = "SQLITE_READONLY"
 SQLITE_CANT_OPEN = {"SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"}
+# A write the operating system refused: EFBIG past a file size limit, EIO from a failing disk.
+SQLITE_IO_PREFIX = "SQLITE_IOERR"
 PG_FULL = {"53100"}  # disk_full
 PG_RESOURCES = {"53000", "53200", "53400"}  # insufficient resources, out of memory, limits
 PG_READ_ONLY = {"25006"}  # read_only_sql_transaction (also a hot standby)
@@ -17,11 +19,12 @@ PG_READ_ONLY = {"25006"}  # read_only_sql_transaction (also a hot standby)
 DISK_FULL = "disk_full"
 READ_ONLY = "read_only"
 CANNOT_OPEN = "cannot_open"
+IO_ERROR = "io_error"
 OTHER = "other"
 
 
 def kind(error: DatabaseError) -> str:
-    """Which of DISK_FULL, READ_ONLY, CANNOT_OPEN or OTHER this error is."""
+    """Which of DISK_FULL, READ_ONLY, CANNOT_OPEN, IO_ERROR or OTHER this error is."""
     cause = error.__cause__ or error
     sqlite_name = getattr(cause, "sqlite_errorname", "") or ""
     sqlstate = getattr(cause, "sqlstate", "") or getattr(cause, "pgcode", "") or ""
@@ -42,6 +45,8 @@ def kind(error: DatabaseError) -> str:
         return READ_ONLY
     if sqlite_name in SQLITE_CANT_OPEN:
         return CANNOT_OPEN
+    if sqlite_name.startswith(SQLITE_IO_PREFIX) or sqlstate.startswith("58"):
+        return IO_ERROR
     return OTHER
 
 
@@ -57,17 +62,22 @@ def describe(error: DatabaseError) -> str:
     found = kind(error)
     if found == DISK_FULL:
         return _(
-            "the database could not grow: the disk (or the file size limit) is full ({reason}). "
-            "Free some space and try again."
+            "The database could not grow: the disk is full ({reason}). Free some space and "
+            "try again."
         ).format(reason=reason)
     if found == READ_ONLY:
         return _(
-            "the database is read-only ({reason}). Check the database file's and folder's "
+            "The database is read-only ({reason}). Check the database file's and its folder's "
             "permissions, or that DATABASE_URL names the primary server, not a replica."
         ).format(reason=reason)
     if found == CANNOT_OPEN:
         return _(
-            "the database file could not be opened for writing ({reason}). Check its "
+            "The database file could not be opened for writing ({reason}). Check its "
             "folder's permissions and free space."
         ).format(reason=reason)
-    return _("the database refused the write ({reason}).").format(reason=reason)
+    if found == IO_ERROR:
+        return _(
+            "The database could not write to the disk ({reason}): the disk may be full, over "
+            "a file size limit, or failing. Free some space or check the disk, and try again."
+        ).format(reason=reason)
+    return _("The database refused the write ({reason}).").format(reason=reason)

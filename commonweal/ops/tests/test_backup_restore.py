@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -139,40 +140,50 @@ def test_it_refuses_a_database_that_is_not_empty_unless_forced(world, source, tm
         assert snapshot(target) == before
 
 
+@contextmanager
+def migration_rows(source: dict, *, add: tuple[str, str] | None = None, remove=None):
+    """The source's schema version changed for one backup (and put back afterwards: the
+    test flush leaves django_migrations alone)."""
+    if add:
+        execute(
+            source,
+            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+            [*add, "2030-01-01 00:00:00+00:00"],
+        )
+    if remove:
+        execute(source, "DELETE FROM django_migrations WHERE app = %s AND name = %s", remove)
+    try:
+        yield
+    finally:
+        if add:
+            execute(source, "DELETE FROM django_migrations WHERE app = %s AND name = %s", add)
+        if remove:
+            execute(
+                source,
+                "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+                [*remove, "2020-01-01 00:00:00+00:00"],
+            )
+
+
 def test_it_refuses_a_backup_from_a_newer_schema_and_touches_nothing(
     world, source, tmp_path
 ) -> None:
-    archive = back_up(source, tmp_path)
-    with (
-        fresh_database(source, tmp_path / "newer") as newer,
-        fresh_database(source, tmp_path / "restored") as target,
-    ):
-        restore.restore(archive, newer)
-        execute(
-            newer,
-            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
-            ["referrals", "9999_from_the_future", "2030-01-01 00:00:00+00:00"],
-        )
-        from_the_future = back_up(newer, tmp_path)
+    with migration_rows(source, add=("referrals", "9999_from_the_future")):
+        from_the_future = back_up(source, tmp_path)
 
+    with fresh_database(source, tmp_path / "restored") as target:
         with pytest.raises(restore.RestoreRefused, match="newer version.*9999_from_the_future"):
             restore.restore(from_the_future, target)
         assert restore.table_names(target) == []
 
 
 def test_it_restores_an_older_schema_and_says_to_migrate(world, source, tmp_path) -> None:
-    archive = back_up(source, tmp_path)
-    with (
-        fresh_database(source, tmp_path / "older") as older,
-        fresh_database(source, tmp_path / "restored") as target,
-    ):
-        restore.restore(archive, older)
-        execute(
-            older,
-            "DELETE FROM django_migrations WHERE app = %s AND name = %s",
-            ["sessions", "0001_initial"],
-        )
-        result = restore.restore(back_up(older, tmp_path), target)
+    with migration_rows(source, remove=("sessions", "0001_initial")):
+        older = back_up(source, tmp_path)
+
+    with fresh_database(source, tmp_path / "restored") as target:
+        result = restore.restore(older, target)
+        assert "referrals_referral" in restore.table_names(target)
 
     assert result.schema.older
     assert result.schema.missing == frozenset({("sessions", "0001_initial")})

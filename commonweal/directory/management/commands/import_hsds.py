@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rich.console import Console
@@ -18,6 +19,7 @@ from commonweal.directory import issue_summary, sources
 from commonweal.directory.importer import ImportSummary, import_tabular
 from commonweal.directory.tabular import ImportFailed, ImportIssue
 from commonweal.directory.validation import TABLE_ORDER
+from commonweal.ops import write_errors
 
 
 def console_for(stream: Any) -> Console:
@@ -186,6 +188,14 @@ class Command(BaseCommand):
                     "{problems}; nothing was imported. Fix them, or use --skip-invalid "
                     "to import the valid rows."
                 ).format(problems=problems_found(exc.issues)),
+                returncode=1,
+            ) from None
+        except DatabaseError as exc:
+            # A full disk or a read-only database: the import's one transaction rolled back.
+            raise CommandError(
+                _("{reason} Nothing was imported; the directory is as it was.").format(
+                    reason=write_errors.describe(exc)
+                ),
                 returncode=1,
             ) from None
 
