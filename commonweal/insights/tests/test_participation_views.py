@@ -225,6 +225,8 @@ def test_bad_choices_get_clear_errors(client, analyst, december) -> None:
     assert "Organisation" in csv_answer.content.decode()
     api = client.get(API, {"to": "1999-Q1"}, **bearer(analyst))
     assert api.status_code == 400 and "Quarters" in api.json()["detail"]
+    api = client.get(API, {"from": "2026-Q3", "to": "2026-Q1"}, **bearer(analyst))
+    assert api.status_code == 400 and "must not come after" in api.json()["detail"]
     assert client.get(URL + "people.csv").status_code == 404
 
 
