@@ -20,8 +20,10 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 run: $(STAMP)
 	exec $(BIN)/commonweal run --port $${PORT:-8000}
 
+# Four workers on two cores: the suite waits (browser round trips, live servers) far more than
+# it computes, and worksteal keeps one worker's tail of browser tests from running alone.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 4 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
