@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,36 +65,56 @@ def load_base() -> tuple[dict, str]:
     return read_datapackage(EXAMPLE), "HSDS 3.0 example (fixtures/hsds3)"
 
 
+def shared_ids_of(base: dict) -> set[str]:
+    """Ids every copy shares (the taxonomies) rather than renumbers."""
+    return {row.values["id"] for table in SHARED_TABLES for row in base.get(table, [])}
+
+
+def copy_values(
+    rows: list, table: str, copy: int, shared_ids: set[str], rng: random.Random
+) -> Iterator[dict[str, str]]:
+    """The values of copy number `copy` of one table's rows: fresh uuid5 ids (same copy,
+    same ids, so foreign keys still meet) and coordinates jittered by up to 0.01°."""
+
+    def new_id(value: str) -> str:
+        if not value or value in shared_ids:
+            return value
+        return str(uuid.uuid5(NAMESPACE, f"{copy}:{value}"))
+
+    for row in rows:
+        values = dict(row.values)
+        for name, value in values.items():
+            if name == "id" or name.endswith("_id"):
+                values[name] = new_id(value)
+        if table == "location":
+            for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
+                if values.get(name):
+                    jittered = float(values[name]) + rng.uniform(-0.01, 0.01)
+                    values[name] = f"{max(-limit, min(limit, jittered)):.6f}"
+        yield values
+
+
+def copies_for(base: dict, services: int) -> int:
+    return max(1, round(services / max(1, len(base.get("service", [])))))
+
+
 def replicate(base: dict, services: int, seed: int = 20240516) -> tuple[dict, int]:
     """Copies of `base` with fresh uuid5 ids (same copy, same ids) and jittered coordinates."""
     from commonweal.directory.tabular import Row
 
-    shared_ids = {row.values["id"] for table in SHARED_TABLES for row in base.get(table, [])}
+    shared_ids = shared_ids_of(base)
     per_copy = max(1, len(base.get("service", [])))
-    copies = max(1, round(services / per_copy))
+    copies = copies_for(base, services)
     rng = random.Random(seed)
     data: dict[str, list] = {table: list(base[table]) for table in SHARED_TABLES if table in base}
     for copy in range(copies):
-
-        def new_id(value: str, _copy: int = copy) -> str:
-            if not value or value in shared_ids:
-                return value
-            return str(uuid.uuid5(NAMESPACE, f"{_copy}:{value}"))
-
         for table, rows in base.items():
             if table in SHARED_TABLES:
                 continue
             out = data.setdefault(table, [])
-            for row in rows:
-                values = dict(row.values)
-                for name, value in values.items():
-                    if name == "id" or name.endswith("_id"):
-                        values[name] = new_id(value)
-                if table == "location":
-                    for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
-                        if values.get(name):
-                            jittered = float(values[name]) + rng.uniform(-0.01, 0.01)
-                            values[name] = f"{max(-limit, min(limit, jittered)):.6f}"
+            for row, values in zip(
+                rows, copy_values(rows, table, copy, shared_ids, rng), strict=True
+            ):
                 out.append(Row(table, values, row.ref, row.source_columns))
     return data, copies * per_copy
 

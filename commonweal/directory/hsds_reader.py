@@ -17,10 +17,11 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from commonweal.directory.tabular import (
     ImportFailed,
@@ -144,10 +145,16 @@ class _PackageFiles:
         label: str,
         readers: dict[str, Callable[[], bytes]],
         sizes: dict[str, int] | None = None,
+        openers: dict[str, Callable[[], IO[bytes]]] | None = None,
     ) -> None:
         self.label = label  # prefix for issue file names: "" for a folder, "name.zip/" for a zip
         self.readers = readers
         self.sizes = sizes or {}  # uncompressed sizes of zip members
+        self.openers = openers or {}
+
+    def open(self, name: str) -> IO[bytes]:
+        """The file as a binary stream, for reading it in pieces."""
+        return self.openers[name]()
 
     def read(self, name: str, issues: list[ImportIssue]) -> bytes | None:
         if (too_large := zip_member_too_large(self.sizes.get(name, 0))) is not None:
@@ -174,12 +181,14 @@ def _open_package(path: Path) -> Iterator[_PackageFiles]:
     if not path.exists():
         raise ImportFailed([ImportIssue(str(path), None, None, "no such file or folder")])
     if path.is_dir():
-        readers = {
-            p.relative_to(path).as_posix(): p.read_bytes
+        files = {
+            p.relative_to(path).as_posix(): p
             for p in sorted(path.rglob("*"))
             if p.is_file() and _visible(p.relative_to(path).as_posix())
         }
-        yield _PackageFiles("", readers)
+        readers = {name: p.read_bytes for name, p in files.items()}
+        openers = {name: functools.partial(p.open, "rb") for name, p in files.items()}
+        yield _PackageFiles("", readers, openers=openers)
         return
     if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
         raise ImportFailed(
@@ -205,7 +214,12 @@ def _open_package(path: Path) -> Iterator[_PackageFiles]:
             if not info.is_dir() and _visible(info.filename)
         }
         sizes = {info.filename: info.file_size for info in archive.infolist()}
-        yield _PackageFiles(f"{path.name}/", readers, sizes)
+        openers = {
+            info.filename: functools.partial(archive.open, info)
+            for info in archive.infolist()
+            if not info.is_dir() and _visible(info.filename)
+        }
+        yield _PackageFiles(f"{path.name}/", readers, sizes, openers)
 
 
 def _package_root(names: list[str]) -> str | None:
@@ -297,84 +311,7 @@ def read_datapackage(path: Path) -> TabularData:
     issues: list[ImportIssue] = []
     data: TabularData = {}
     with _open_package(path) as package:
-        names = list(package.readers)
-        root = _package_root(names)
-        if root is None:
-            raise ImportFailed(
-                [ImportIssue(path.name, None, None, "no CSV files and no datapackage.json found")]
-            )
-        below_root = [n for n in names if n.startswith(root)]
-        name_set = set(below_root)
-        by_basename: dict[str, list[str]] = {}
-        for n in below_root:
-            by_basename.setdefault(PurePosixPath(n).name.lower(), []).append(n)
-
-        # table -> files holding it
-        assignments: dict[str, list[str]] = {}
-        claimed: set[str] = set()
-        descriptor_name = root + DESCRIPTOR_NAME
-        if descriptor_name in name_set:
-            claimed.add(descriptor_name)
-            raw = package.read(descriptor_name, issues)
-            parsed = (
-                _descriptor_resources(raw, package.label + descriptor_name, issues)
-                if raw is not None
-                else None
-            )
-            if parsed is None:
-                raise ImportFailed(issues)
-            resources, _version = parsed
-            for name, paths in resources:
-                files = [f for f in (_resolve(p, root, name_set, by_basename) for p in paths) if f]
-                claimed.update(files)
-                if not files:
-                    continue  # an optional table the package does not ship
-                if name not in hsds_tables():
-                    for f in files:
-                        issues.append(
-                            ImportIssue(
-                                package.label + f,
-                                None,
-                                None,
-                                MSG_UNKNOWN_FILE.format(reason=_unknown_table_reason(name)),
-                            )
-                        )
-                    continue
-                assignments.setdefault(name, []).extend(files)
-        else:
-            for n in below_root:
-                table = (
-                    table_for_file(PurePosixPath(n).name) if n.lower().endswith(".csv") else None
-                )
-                if table:
-                    assignments.setdefault(table, []).append(n)
-                    claimed.add(n)
-            for table, files in assignments.items():
-                if len(files) > 1 and len({PurePosixPath(f).name.lower() for f in files}) > 1:
-                    issues.append(
-                        ImportIssue(
-                            package.label + files[1],
-                            None,
-                            None,
-                            f"both {files[0]} and {files[1]} hold table {table}; keep one",
-                        )
-                    )
-        for n in below_root:
-            if n.lower().endswith(".csv") and n not in claimed:
-                base = PurePosixPath(n).name.lower()
-                if base in HSDS2_ONLY_FILES:
-                    reason = f"{PurePosixPath(n).name} is an HSDS 2.x file, not HSDS 3.0; import this package with --format hsds-2"
-                elif descriptor_name in name_set:
-                    reason = f"{PurePosixPath(n).name} is not listed in datapackage.json"
-                else:
-                    expected = ", ".join(s.path for s in hsds_tables().values())
-                    reason = f"{PurePosixPath(n).name} is not an HSDS 3.0 table file (expected one of {expected})"
-                issues.append(
-                    ImportIssue(
-                        package.label + n, None, None, MSG_UNKNOWN_FILE.format(reason=reason)
-                    )
-                )
-
+        assignments = _assign_files(package, path, issues)
         for table in hsds_tables():
             for f in assignments.get(table, []):
                 raw = package.read(f, issues)
@@ -386,6 +323,87 @@ def read_datapackage(path: Path) -> TabularData:
     if issues:
         raise ImportFailed(issues)
     return data
+
+
+def _assign_files(
+    package: _PackageFiles, path: Path, issues: list[ImportIssue]
+) -> dict[str, list[str]]:
+    """Which files hold each table; problems with the package's files go to `issues`
+    (raises ImportFailed when the descriptor itself cannot be read)."""
+    names = list(package.readers)
+    root = _package_root(names)
+    if root is None:
+        raise ImportFailed(
+            [ImportIssue(path.name, None, None, "no CSV files and no datapackage.json found")]
+        )
+    below_root = [n for n in names if n.startswith(root)]
+    name_set = set(below_root)
+    by_basename: dict[str, list[str]] = {}
+    for n in below_root:
+        by_basename.setdefault(PurePosixPath(n).name.lower(), []).append(n)
+
+    # table -> files holding it
+    assignments: dict[str, list[str]] = {}
+    claimed: set[str] = set()
+    descriptor_name = root + DESCRIPTOR_NAME
+    if descriptor_name in name_set:
+        claimed.add(descriptor_name)
+        raw = package.read(descriptor_name, issues)
+        parsed = (
+            _descriptor_resources(raw, package.label + descriptor_name, issues)
+            if raw is not None
+            else None
+        )
+        if parsed is None:
+            raise ImportFailed(issues)
+        resources, _version = parsed
+        for name, paths in resources:
+            files = [f for f in (_resolve(p, root, name_set, by_basename) for p in paths) if f]
+            claimed.update(files)
+            if not files:
+                continue  # an optional table the package does not ship
+            if name not in hsds_tables():
+                for f in files:
+                    issues.append(
+                        ImportIssue(
+                            package.label + f,
+                            None,
+                            None,
+                            MSG_UNKNOWN_FILE.format(reason=_unknown_table_reason(name)),
+                        )
+                    )
+                continue
+            assignments.setdefault(name, []).extend(files)
+    else:
+        for n in below_root:
+            table = table_for_file(PurePosixPath(n).name) if n.lower().endswith(".csv") else None
+            if table:
+                assignments.setdefault(table, []).append(n)
+                claimed.add(n)
+        for table, files in assignments.items():
+            if len(files) > 1 and len({PurePosixPath(f).name.lower() for f in files}) > 1:
+                issues.append(
+                    ImportIssue(
+                        package.label + files[1],
+                        None,
+                        None,
+                        f"both {files[0]} and {files[1]} hold table {table}; keep one",
+                    )
+                )
+    for n in below_root:
+        if n.lower().endswith(".csv") and n not in claimed:
+            base = PurePosixPath(n).name.lower()
+            if base in HSDS2_ONLY_FILES:
+                reason = f"{PurePosixPath(n).name} is an HSDS 2.x file, not HSDS 3.0; import this package with --format hsds-2"
+            elif descriptor_name in name_set:
+                reason = f"{PurePosixPath(n).name} is not listed in datapackage.json"
+            else:
+                expected = ", ".join(s.path for s in hsds_tables().values())
+                reason = f"{PurePosixPath(n).name} is not an HSDS 3.0 table file (expected one of {expected})"
+            issues.append(
+                ImportIssue(package.label + n, None, None, MSG_UNKNOWN_FILE.format(reason=reason))
+            )
+    return assignments
 
 
 def decode_utf8(raw: bytes, file: str, issues: list[ImportIssue]) -> str | None:
@@ -465,8 +483,14 @@ def _parse_csv(raw: bytes, file: str, spec: TableSpec, issues: list[ImportIssue]
     if not text.strip():
         issues.append(ImportIssue(file, None, None, MSG_EMPTY_FILE))
         return []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[Row] = []
+    return list(_iter_csv(io.StringIO(text, newline=""), file, spec, issues))
+
+
+def _iter_csv(
+    text: Iterable[str], file: str, spec: TableSpec, issues: list[ImportIssue]
+) -> Iterator[Row]:
+    """The rows of one CSV file, one at a time, with shape problems added to `issues`."""
+    reader = csv.reader(text, strict=True)
     header: list[str] | None = None
     columns: list[tuple[int, str]] = []
     unnamed: list[int] = []
@@ -481,7 +505,7 @@ def _parse_csv(raw: bytes, file: str, spec: TableSpec, issues: list[ImportIssue]
                 header = [name.strip() for name in record]
                 checked = _check_header(header, file, line, spec, issues)
                 if checked is None:
-                    return []
+                    return
                 columns, unnamed = checked
                 continue
             if len(record) != len(header):
@@ -504,12 +528,9 @@ def _parse_csv(raw: bytes, file: str, spec: TableSpec, issues: list[ImportIssue]
                         f"column {unnamed[0] + 1} has values but no name in the header",
                     )
                 )
-            rows.append(
-                Row(spec.name, {name: record[i] for i, name in columns}, SourceRef(file, line))
-            )
+            yield Row(spec.name, {name: record[i] for i, name in columns}, SourceRef(file, line))
     except csv.Error as exc:
         issues.append(ImportIssue(file, reader.line_num or None, None, f"malformed CSV: {exc}"))
-    return rows
 
 
 def _check_header(
@@ -575,3 +596,82 @@ def detect_datapackage(path: Path) -> bool:
             return any(table_for_file(b) for b in basenames)
     except ImportFailed:
         return False
+
+
+# ---------------------------------------------------------------------------------------
+# Streaming: a datapackage too large to hold in memory
+
+
+class StreamedPackage:
+    """The tables of an open datapackage, read lazily: `rows(table)` parses its CSV files
+    again on every call and yields one row at a time, so an importer holds one batch, not
+    the whole package. Shape problems (encoding, CSV syntax, row width) found while
+    reading go to `issues`, as `read_datapackage` would have raised them."""
+
+    def __init__(self, package: _PackageFiles, assignments: dict[str, list[str]]) -> None:
+        self.package = package
+        self.assignments = assignments
+        self.issues: list[ImportIssue] = []
+        self._reported: set[str] = set()  # files whose shape problems are already listed
+
+    def tables(self) -> list[str]:
+        return [t for t in hsds_tables() if self.assignments.get(t)]
+
+    def rows(self, table: str) -> Iterator[Row]:
+        spec = hsds_tables()[table]
+        for name in self.assignments.get(table, []):
+            # A second pass over a file (the importer re-reads a table in rare cases)
+            # must not report its problems twice.
+            issues = self.issues if name not in self._reported else []
+            self._reported.add(name)
+            yield from self._file_rows(name, spec, issues)
+
+    def _file_rows(self, name: str, spec: TableSpec, issues: list[ImportIssue]) -> Iterator[Row]:
+        file = self.package.label + name
+        size = self.package.sizes.get(name, 0)
+        if (too_large := zip_member_too_large(size)) is not None:
+            issues.append(ImportIssue(file, None, None, too_large))
+            return
+        before = len(issues)
+        try:
+            with self.package.open(name) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                seen_text = False
+                for row in _iter_csv(text, file, spec, issues):
+                    seen_text = True
+                    yield row
+                if not seen_text and len(issues) == before and _is_blank(self.package, name):
+                    issues.append(ImportIssue(file, None, None, MSG_EMPTY_FILE))
+        except UnicodeDecodeError:
+            # Report exactly what the whole-file reader reports (every bad line, with its
+            # column); the rows already read are discarded with the failed import.
+            del issues[before:]
+            raw_bytes = self.package.read(name, issues)
+            if raw_bytes is not None:
+                _parse_csv(raw_bytes, file, spec, issues)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+            issues.append(ImportIssue(file, None, None, MSG_BAD_ZIP.format(error=exc)))
+        except OSError as exc:
+            issues.append(ImportIssue(file, None, None, f"cannot be read: {exc.strerror or exc}"))
+
+
+def _is_blank(package: _PackageFiles, name: str) -> bool:
+    """Whether a file has nothing but white space (read in pieces: it may be large)."""
+    with package.open(name) as raw:
+        while chunk := raw.read(1 << 16):
+            if chunk.replace(codecs.BOM_UTF8, b"").strip():
+                return False
+    return True
+
+
+@contextmanager
+def stream_datapackage(path: Path) -> Iterator[StreamedPackage]:
+    """Open an HSDS 3.0 datapackage (folder or .zip) for a streaming import. Problems with
+    its files (unknown tables, an unreadable descriptor) raise ImportFailed at once."""
+    path = Path(path)
+    issues: list[ImportIssue] = []
+    with _open_package(path) as package:
+        assignments = _assign_files(package, path, issues)
+        if issues:
+            raise ImportFailed(issues)
+        yield StreamedPackage(package, assignments)

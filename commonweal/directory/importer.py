@@ -17,7 +17,8 @@ import functools
 import gc
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
@@ -27,8 +28,22 @@ from django.utils import timezone
 
 from commonweal.directory.models import Metadata
 from commonweal.directory.search import index as search_index
-from commonweal.directory.tabular import ImportFailed, ImportIssue, TabularData
-from commonweal.directory.validation import MODELS, TABLE_ORDER, CheckedRow, table_rules, validate
+from commonweal.directory.table_import import ImportState, TableCheck
+from commonweal.directory.tabular import (
+    ImportFailed,
+    ImportIssue,
+    InMemoryTables,
+    TableSource,
+    TabularData,
+)
+from commonweal.directory.validation import (
+    MODELS,
+    MSG_UNKNOWN_TABLE,
+    TABLE_ORDER,
+    CheckedRow,
+    check_row,
+    table_rules,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -130,39 +145,102 @@ def import_tabular(
 ) -> ImportSummary:
     """Validate and upsert `data` in one transaction. Raises ImportFailed (nothing written)
     when any row is rejected, unless `skip_invalid`. `dry_run` does everything, then rolls back."""
+    return import_tables(
+        InMemoryTables(data),
+        source=source,
+        skip_invalid=skip_invalid,
+        updated_by=updated_by,
+        progress=progress,
+        dry_run=dry_run,
+        total_rows=sum(len(rows) for rows in data.values()),
+    )
+
+
+def import_tables(
+    tables: TableSource,
+    *,
+    source: str,
+    skip_invalid: bool = False,
+    updated_by: str = "import",
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    total_rows: int = 0,
+) -> ImportSummary:
+    """`import_tabular` for tables read one row at a time (a datapackage too large to hold
+    in memory): each table is checked and written in batches, in write order, inside the
+    one transaction; problems the reader finds (bad CSV, encoding) fail the import as the
+    reader's own ImportFailed would. `total_rows` (0: unknown) is for `progress` only."""
     started = time.monotonic()
     summary = ImportSummary(source=source, dry_run=dry_run)
-    total_rows = sum(len(rows) for rows in data.values())
+    names = tables.tables()
+    rules = table_rules()
+    state = ImportState(existing=_KnownIds().existing)
+    for table in names:
+        if table not in rules:
+            first = next(tables.rows(table))
+            state.issues.append(
+                ImportIssue(first.ref.file, None, None, MSG_UNKNOWN_TABLE.format(table=table))
+            )
+            state.rejected_count[table] += sum(1 for _row in tables.rows(table))
     with _gc_paused(), transaction.atomic():
-        # Checked inside the transaction so the foreign keys it finds cannot vanish before the write.
-        validated = validate(data, existing=existing_ids, progress=progress)
-        if validated.issues and not skip_invalid:
-            raise ImportFailed(validated.issues)
-        summary.rejected = validated.issues
-        for table, count in validated.rejected.items():
-            summary.counts(table).rejected = count
-        done = 0
         now = timezone.now()
         inserted: set[uuid.UUID] = set()
+        done = 0
         # New rows are not marked one by one by the search index's triggers (a million
         # marks for 100,000 services): the services they touch are collected here and
         # indexed once, in batches, at the end. Updates are still marked by the triggers.
         with search_index.inserts_unmarked():
             for table in TABLE_ORDER:
-                rows = validated.rows.get(table) or []
-                if not rows:
+                if table not in names:
                     continue
-                summary.metadata_written += _write_table(
-                    table,
-                    rows,
-                    summary.counts(table),
-                    updated_by=updated_by,
-                    now=now,
-                    inserted=inserted,
-                )
-                done += len(rows)
+                counts = summary.counts(table)
+                model = MODELS[table]
+                # A table empty before this import holds only rows written by it: nothing
+                # stored to compare with (duplicates are found before they are written).
+                look_up = model.objects.exists()
+                savepoint = transaction.savepoint() if skip_invalid else None
+                before = (counts.created, counts.updated, counts.unchanged)
+                before_log = summary.metadata_written
+
+                def write(
+                    rows: list[CheckedRow], _table: str = table, _look: bool = look_up
+                ) -> None:
+                    summary.metadata_written += _write_table(
+                        _table,
+                        rows,
+                        summary.counts(_table),
+                        updated_by=updated_by,
+                        now=now,
+                        inserted=inserted,
+                        look_up=_look,
+                    )
+
+                check = TableCheck(table, state, write)
+                for row in tables.rows(table):
+                    check.add(row)
+                    if progress is not None and check.rows_read % 5000 == 0:
+                        progress(table, done + check.rows_read, total_rows)
+                check.finish(lambda _t=table: tables.rows(_t))
+                done += check.rows_read
                 if progress is not None:
                     progress(table, done, total_rows)
+                if check.late_rejects and savepoint is not None:
+                    # Written before a later row showed them invalid (a duplicate id, a
+                    # rejected parent): write the table again without them.
+                    transaction.savepoint_rollback(savepoint)
+                    counts.created, counts.updated, counts.unchanged = before
+                    summary.metadata_written = before_log
+                    _rewrite_table(table, tables, state, write)
+                elif savepoint is not None:
+                    transaction.savepoint_commit(savepoint)
+        if tables.issues:
+            raise ImportFailed(tables.issues)
+        issues = sorted(state.issues, key=lambda i: (i.file, i.line or 0))
+        if issues and not skip_invalid:
+            raise ImportFailed(issues)
+        summary.rejected = issues
+        for table, count in state.rejected_count.items():
+            summary.counts(table).rejected = count
         # Build the search documents of what was written (same transaction).
         search_index.reindex_services(inserted)
         search_index.refresh()
@@ -174,6 +252,61 @@ def import_tabular(
     return summary
 
 
+def _rewrite_table(
+    table: str,
+    tables: TableSource,
+    state: ImportState,
+    write: Callable[[list[CheckedRow]], None],
+) -> None:
+    """Write a table's accepted rows again, every rejected id now known."""
+    rules = table_rules()[table]
+    rejected = state.rejected[table]
+    batch: list[CheckedRow] = []
+    for row in tables.rows(table):
+        values, issues = check_row(row, rules)
+        row_id = values.get("id")
+        if issues or row_id is None or row_id in rejected:
+            continue
+        batch.append(CheckedRow(table, row_id, values, row))
+        if len(batch) >= INSERT_BATCH:
+            write(batch)
+            batch = []
+    if batch:
+        write(batch)
+
+
+class _KnownIds:
+    """Which referenced ids the directory holds (this import's earlier tables are already
+    written, in the same transaction). Ids found are remembered, up to a bound, because
+    the same few (taxonomy terms, a service's organisation) recur across many batches."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.known: dict[str, set[uuid.UUID]] = defaultdict(set)
+
+    def existing(self, table: str, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        known = self.known[table]
+        unknown = [i for i in ids if i not in known]
+        found = {i for i in ids if i in known}
+        if unknown:
+            new = _stored_ids(table, unknown)
+            if len(known) + len(new) > self.LIMIT:
+                known.clear()
+            known.update(new)
+            found |= new
+        return found
+
+
+def _stored_ids(table: str, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    model = MODELS[table]
+    size = 10_000 if connection.vendor == "postgresql" else LOOKUP_BATCH
+    found: set[uuid.UUID] = set()
+    for chunk in _chunks(ids, size):
+        found.update(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    return found
+
+
 def _write_table(
     table: str,
     rows: list[CheckedRow],
@@ -182,14 +315,16 @@ def _write_table(
     updated_by: str,
     now: dt.datetime,
     inserted: set[uuid.UUID],
+    look_up: bool = True,
 ) -> int:
-    """Create new rows, update changed ones; returns the number of metadata rows written."""
+    """Create new rows, update changed ones; returns the number of metadata rows written.
+    `look_up` False: the table held nothing before this import, so every row is new."""
     model = MODELS[table]
     rules = table_rules()[table]
     hsds_name = {rule.attname: rule.name for rule in rules.fields.values()}
     attnames = [f.attname for f in model._meta.concrete_fields]
     stored: dict[uuid.UUID, dict[str, Any]] = {}
-    for chunk in _chunks([row.id for row in rows] if model.objects.exists() else [], LOOKUP_BATCH):
+    for chunk in _chunks([row.id for row in rows] if look_up else [], LOOKUP_BATCH):
         for values in model.objects.filter(pk__in=chunk).values_list(*attnames):
             stored[values[0]] = dict(zip(attnames, values, strict=True))
 

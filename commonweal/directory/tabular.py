@@ -11,7 +11,9 @@ error can name the file, line and column of the original input.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,29 @@ def zip_member_too_large(size: int) -> str | None:
             "accepts from one file in a zip"
         )
     return None
+
+
+class TableSource(Protocol):
+    """Tables to import, read one row at a time (`rows` may be called again for a second
+    pass). `issues` collects shape problems the reading itself finds (bad CSV, encoding),
+    which make the import fail as a reader's ImportFailed would have."""
+
+    issues: list[ImportIssue]
+
+    def tables(self) -> list[str]: ...
+
+    def rows(self, table: str) -> Iterator[Row]: ...
+
+
+class InMemoryTables:
+    """TabularData already in memory, as a TableSource."""
+
+    def __init__(self, data: TabularData) -> None:
+        self.data = data
+        self.issues: list[ImportIssue] = []
+
+    def tables(self) -> list[str]:
+        return [table for table, rows in self.data.items() if rows]
+
+    def rows(self, table: str) -> Iterator[Row]:
+        return iter(self.data.get(table) or [])
