@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
@@ -158,8 +158,10 @@ def table_names(settings_dict: dict[str, Any]) -> list[str]:
 
 def database(settings_dict: dict[str, Any]) -> Any:
     """A Django connection of its own to the target (not the shared `connections`)."""
+    # Django's defaults for the keys an entry may leave out (OPTIONS, TIME_ZONE …).
+    complete = connections.configure_settings({DEFAULT_DB_ALIAS: dict(settings_dict)})
     backend = load_backend(settings_dict["ENGINE"])
-    return backend.DatabaseWrapper(settings_dict, alias="commonweal-restore")
+    return backend.DatabaseWrapper(complete[DEFAULT_DB_ALIAS], alias="commonweal-restore")
 
 
 def _extract(archive: Path, manifest: Manifest, copy: Path) -> None:

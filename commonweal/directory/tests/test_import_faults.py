@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -21,7 +20,7 @@ from django.db import connection
 from commonweal.directory.models import Location, Organization, Service
 from commonweal.directory.tests.hsds_fixtures import HSDS3_CSV, SERVICE_ID
 from commonweal.ops import backup
-from commonweal.ops.tests.databases import snapshot
+from commonweal.ops.tests.databases import database_url, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,13 +164,7 @@ def test_an_import_into_a_read_only_postgresql_says_so_and_loses_nothing(
         )
     settings_dict = connection.settings_dict
     before = snapshot(settings_dict)
-    url = "postgres://{user}:{password}@{host}:{port}/{name}".format(
-        user=quote(settings_dict["USER"] or "", safe=""),
-        password=quote(settings_dict["PASSWORD"] or "", safe=""),
-        host=settings_dict["HOST"] or "localhost",
-        port=settings_dict["PORT"] or 5432,
-        name=quote(settings_dict["NAME"], safe=""),
-    )
+    url = database_url(settings_dict)
     # As a hot standby (or a database set read-only) answers every write.
     failed = run_import(
         {"DATABASE_URL": url, "PGOPTIONS": "-c default_transaction_read_only=on"}, tmp_path

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -112,3 +113,40 @@ def raw_rows(settings_dict: dict[str, Any], table: str, columns: list[str]) -> l
             return cursor.fetchall()
     finally:
         wrapper.close()
+
+
+def database_url(settings_dict: dict[str, Any]) -> str:
+    """DATABASE_URL for a DATABASES entry, for a command run as its own process."""
+    if not is_postgresql(settings_dict):
+        return f"sqlite:///{Path(settings_dict['NAME']).resolve()}"
+    return "postgres://{user}:{password}@{host}:{port}/{name}".format(
+        user=quote(settings_dict.get("USER") or "", safe=""),
+        password=quote(settings_dict.get("PASSWORD") or "", safe=""),
+        host=settings_dict.get("HOST") or "localhost",
+        port=settings_dict.get("PORT") or 5432,
+        name=quote(settings_dict["NAME"], safe=""),
+    )
+
+
+@contextmanager
+def migration_rows(
+    source: dict[str, Any],
+    *,
+    add: tuple[str, str] | None = None,
+    remove: tuple[str, str] | None = None,
+) -> Iterator[None]:
+    """The source's schema version changed for one backup, and put back afterwards (the
+    tests' flush leaves django_migrations alone)."""
+    insert = "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)"
+    delete = "DELETE FROM django_migrations WHERE app = %s AND name = %s"
+    if add:
+        execute(source, insert, [*add, "2030-01-01 00:00:00+00:00"])
+    if remove:
+        execute(source, delete, list(remove))
+    try:
+        yield
+    finally:
+        if add:
+            execute(source, delete, list(add))
+        if remove:
+            execute(source, insert, [*remove, "2020-01-01 00:00:00+00:00"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from commonweal.ops.tests.databases import (
     execute,
     fresh_database,
     is_postgresql,
+    migration_rows,
     raw_rows,
     require_pg_client,
     snapshot,
@@ -138,31 +138,6 @@ def test_it_refuses_a_database_that_is_not_empty_unless_forced(world, source, tm
 
         restore.restore(archive, target, force=True)
         assert snapshot(target) == before
-
-
-@contextmanager
-def migration_rows(source: dict, *, add: tuple[str, str] | None = None, remove=None):
-    """The source's schema version changed for one backup (and put back afterwards: the
-    test flush leaves django_migrations alone)."""
-    if add:
-        execute(
-            source,
-            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
-            [*add, "2030-01-01 00:00:00+00:00"],
-        )
-    if remove:
-        execute(source, "DELETE FROM django_migrations WHERE app = %s AND name = %s", remove)
-    try:
-        yield
-    finally:
-        if add:
-            execute(source, "DELETE FROM django_migrations WHERE app = %s AND name = %s", add)
-        if remove:
-            execute(
-                source,
-                "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
-                [*remove, "2020-01-01 00:00:00+00:00"],
-            )
 
 
 def test_it_refuses_a_backup_from_a_newer_schema_and_touches_nothing(
