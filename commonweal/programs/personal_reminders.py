@@ -551,6 +551,14 @@ def key_for(plan: ReminderPlan, wall: dt.datetime) -> str:
     return f"{opt_out.plan_key_prefix(plan)}{wall.isoformat()}"
 
 
+def _unsubscribe_headers(plan: ReminderPlan) -> dict[str, str] | None:
+    """An email reminder's one-click stop (RFC 8058): the stop link, whose POST needs no CSRF
+    token (reminder_views.reminder_stop). A text has no headers: it says "Reply STOP"."""
+    if plan.channel != outbox.Channel.EMAIL:
+        return None
+    return outbox.unsubscribe_headers(stop_url(plan))
+
+
 def render_reminder(plan: ReminderPlan, due: reminder_schedule.Due) -> tuple[str, str]:
     """(subject, body) of one reminder, in the plan's language and time zone."""
     start = due.start
@@ -619,6 +627,7 @@ def queue_due(*, now: dt.datetime | None = None) -> Summary:
                 subject=subject,
                 body=body,
                 language=plan.language,
+                headers=_unsubscribe_headers(plan),
                 key=key_for(plan, item.wall),
                 send_after=max(item.send_at, now),
             )

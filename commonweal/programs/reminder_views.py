@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commonweal import policy
 from commonweal.accounts.audit import client_ip
@@ -143,9 +143,16 @@ def _manage_page(request: HttpRequest, plan: ReminderPlan, status: int = 200) ->
     )
 
 
+# A mail app's one-click unsubscribe (RFC 8058, the List-Unsubscribe-Post header of every
+# email reminder) POSTs here with no cookie and no CSRF token. The private token in the URL
+# is the only credential either way, and a forged post can do no more than its holder can:
+# stop reminders to that address. A GET only shows the button (scanners open links).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def reminder_stop(request: HttpRequest, token: str) -> HttpResponse:
-    """The stop link in every message: one button stops every reminder to the address."""
+    """The stop link in every message: one button stops every reminder to the address (again
+    and again: stopping a stopped address changes nothing)."""
     plan = _plan_or_404(token)
     done = False
     if request.method == "POST":

@@ -55,6 +55,7 @@ __all__ = [
     "enqueue",
     "render",
     "resend",
+    "unsubscribe_headers",
 ]
 
 
@@ -103,6 +104,7 @@ def enqueue(
     subject: str = "",
     language: str = "",
     ics: str = "",
+    headers: dict[str, str] | None = None,
     referral: Any = None,
     send_after: dt.datetime | None = None,
 ) -> tuple[OutboxMessage, bool]:
@@ -126,6 +128,7 @@ def enqueue(
                 body=body,
                 language=language,
                 ics=ics,
+                headers=headers or {},
                 attempts=0,
                 next_attempt_at=due,
             )
@@ -144,6 +147,7 @@ def enqueue(
                 body=body,
                 language=language,
                 ics=ics,
+                headers=headers or {},
                 idempotency_key=key,
                 referral=referral,
                 next_attempt_at=due,
@@ -154,6 +158,15 @@ def enqueue(
         # Later rows are picked up by the every-minute delivery job instead.
         transaction.on_commit(_ask_worker)
     return message, True
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """The headers of an email one can leave in one click (RFC 2369 List-Unsubscribe, RFC 8058
+    List-Unsubscribe-Post): mail apps show an "Unsubscribe" button that POSTs to `url` with
+    the body "List-Unsubscribe=One-Click", without a cookie or a CSRF token. `url` must be
+    https in production, act on that POST at once and only on a POST (a GET must change
+    nothing: scanners open links)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _ask_worker() -> None:
@@ -266,6 +279,7 @@ def send_now(message: OutboxMessage) -> None:
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
+        headers=message.headers or None,
         connection=get_connection(fail_silently=False, timeout=EMAIL_TIMEOUT_SECONDS),
     )
     if message.ics:

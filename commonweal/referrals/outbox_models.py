@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from commonweal.lib.encrypted_fields import EncryptedTextField
+from commonweal.lib.encrypted_fields import EncryptedJSONField, EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -47,6 +47,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = EncryptedTextField()  # texts and emails to a person: encrypted at rest
     ics = EncryptedTextField(blank=True)  # an iCalendar attachment, rendered at enqueue time
+    # Extra email headers ({"List-Unsubscribe": "<https://…>"}): encrypted, since an
+    # unsubscribe link holds a private token as the body does.
+    headers = EncryptedJSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
     referral = models.ForeignKey(
         "referrals.Referral",

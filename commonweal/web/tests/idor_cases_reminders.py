@@ -97,6 +97,10 @@ POSTERS: dict[str, str | None] = {
     "reminders:manage": None,
     "reminders:stop": None,
 }
+TOKEN_ONLY_POSTS: dict[str, str] = {
+    "reminders:stop": "the List-Unsubscribe link of every email reminder: a mail app's "
+    "one-click POST (RFC 8058) has no CSRF token; the private token is the credential",
+}
 SIGNED_WEBHOOKS: dict[str, str] = {
     "reminders:sms_inbound": "Twilio's webhook: X-Twilio-Signature (HMAC-SHA1 with the auth "
     "token) authenticates it; an unsigned post is refused with 403",

@@ -55,10 +55,15 @@ PUBLIC_IDS = {
 # Webhooks a provider posts (no session cookie, so nothing for a forged request to ride on,
 # and no CSRF token to send): each must refuse an unsigned post (403) instead, checked here.
 SIGNED_WEBHOOKS: dict[str, str] = {}
+# Private links that act on their token alone, with no CSRF token by design (RFC 8058
+# one-click unsubscribe: a mail provider posts with no cookie): each must refuse a post with
+# a guessed token (404) and change nothing, checked here.
+TOKEN_ONLY_POSTS: dict[str, str] = {}
 for _part in CASE_FILES:  # the insights, partnership and programme routes' own files
     PUBLIC_IDS.update(_part.PUBLIC_IDS)
     POSTERS.update(_part.POSTERS)
     SIGNED_WEBHOOKS.update(getattr(_part, "SIGNED_WEBHOOKS", {}))
+    TOKEN_ONLY_POSTS.update(getattr(_part, "TOKEN_ONLY_POSTS", {}))
 
 
 def _page_routes(resolver: URLResolver | None = None, ns: str = "", prefix: str = "") -> list:
@@ -130,6 +135,11 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
     form = {"name": "Forged", "given_name": "Forged", "text": "Forged", "description": "Forged"}
     before = _snapshot()
     referrals, screenings = Referral.objects.count(), Screening.objects.count()
+    if name in TOKEN_ONLY_POSTS:
+        guessed = client.post(reverse(name, kwargs={"token": "guessed-token-x"}), form)
+        assert guessed.status_code == 404, (name, guessed.status_code)
+        assert _snapshot() == before, name
+        return
 
     forged = client.post(url, form)
 
