@@ -204,6 +204,14 @@ def csv_value(column: str, value: participation.Figure) -> str:
     return str(value)
 
 
+REPORTED = ("meetings", "signups", "attended", "attendance_rate")  # the partnership report's
+
+
+def present_total(total: participation.Line) -> list[tuple[str, str]]:
+    """The partnership report's participation line: (label, figure) for every programme."""
+    return [(str(COLUMNS[c]), value_text(c, total.values[c])) for c in REPORTED]
+
+
 def reports(choice: Choice) -> list[participation.Report]:
     return [participation.report(participation_data.gather(quarter)) for quarter in choice.quarters]
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Prefetch
 
-from commonweal.insights import alerts, gap_report, outcomes_report, unmet
+from commonweal.insights import (
+    alerts,
+    gap_report,
+    outcomes_report,
+    participation,
+    participation_data,
+    unmet,
+)
 from commonweal.insights.gap_query import GapQuery
 from commonweal.insights.models import ReportStory
 from commonweal.insights.periods import Quarter
@@ -92,6 +99,7 @@ class PartnershipReport:
     loop_closure: metrics.Report
     outcomes: outcomes_report.Report
     unmet: unmet.Report
+    participation: participation.Line  # every programme's sign-ups, as the participation page
     alarms: list[AlarmCount]
     gaps: list[GapSummary]
     goals: list[Goal]
@@ -160,6 +168,9 @@ def build(quarter: Quarter) -> PartnershipReport:
         loop_closure=metrics.loop_closure(start=quarter.start, end=quarter.end, scope=DEIDENTIFIED),
         outcomes=outcomes_report.build(quarter=quarter),
         unmet=unmet.report(quarter),
+        participation=participation.report(participation_data.gather(quarter))
+        .table("programme")
+        .total,
         alarms=alarm_counts(quarter),
         # Where services are is today's directory, not the quarter's: it has no history.
         gaps=gap_summaries(quarter.end),

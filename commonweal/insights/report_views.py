@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonweal import policy
-from commonweal.insights import outcome_views, periods, report, report_pdf, unmet_views
+from commonweal.insights import (
+    outcome_views,
+    participation_views,
+    periods,
+    report,
+    report_pdf,
+    unmet_views,
+)
 from commonweal.insights.models import ReportStory
 from commonweal.insights.report_forms import StoryForm
 from commonweal.partnerships import goal_views
@@ -58,6 +65,7 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], periods.Quarter | No
             chart_width=outcome_views.CHART_WIDTH,
             display_width=round(outcome_views.CHART_WIDTH * outcome_views.DISPLAY_SCALE),
             unmet_tables=unmet_views.present(built.unmet),
+            participation=participation_views.present_total(built.participation),
             goals=[
                 {
                     "goal": goal,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from commonweal import policy
 from commonweal.insights import participation_data, periods
+from commonweal.insights.deidentify import Suppressed
 from commonweal.insights.participation_api import ParticipationOut
 from commonweal.partnerships.models import Partner
 from commonweal.programs import campaigns, schedule
@@ -246,3 +247,20 @@ def test_the_csv_downloads_hold_the_page_figures(client, analyst, world, decembe
     lines = list(csv.reader(io.StringIO(reach.content.decode())))
     assert lines[1][:2] == ["2026-Q3", "Talk about it summer"]
     assert lines[1][lines[0].index("Materials handed out")] == "120"
+
+
+@pytest.mark.django_db
+def test_the_partnership_report_carries_the_all_programmes_line(
+    client, analyst, world, december
+) -> None:
+    from commonweal.insights import report
+
+    total = report.build(Q3).participation
+    assert total.values["signups"] is Suppressed.DERIVED  # four did not come: hidden
+    assert (total.values["meetings"], total.values["attended"]) == (10, 24)  # 9 + 1 meetings
+    client.force_login(analyst)
+    page = client.get("/insights/report/", {"quarter": "2026-Q3"}).content.decode()
+    section = page[page.index('id="report-participation"') :]
+    section = section[: section.index("</section>")]
+    assert "<dt>Attended</dt><dd>24</dd>" in section
+    assert "<dt>Sign-ups</dt><dd>not shown</dd>" in section
