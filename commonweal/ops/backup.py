@@ -144,7 +144,7 @@ def _copy_sqlite(name: str | os.PathLike[str], copy: Path) -> tuple[frozenset[Mi
             )
         migrations = frozenset(target.execute("SELECT app, name FROM django_migrations"))
         (tables,) = target.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         ).fetchone()
     except sqlite3.DatabaseError as exc:
         raise BackupFailed(
