@@ -56,6 +56,7 @@ def referral() -> dict[str, Any]:
         _, token = ApiToken.issue(user=staff, name="fault tests")
     return {
         "referral": str(made.pk),
+        "service": str(service.pk),
         "version": made.version,
         "status": made.status,
         "token": token,

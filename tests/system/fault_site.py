@@ -131,9 +131,9 @@ def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 class Template:
     """A migrated database, made once per test run (per xdist worker) and copied per test."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pg_url: str | None) -> None:
         self.folder = folder
-        self.pg_url = postgres_url()
+        self.pg_url = pg_url
         self.name = f"faults_tpl_{uuid.uuid4().hex[:10]}"
         self.made: list[str] = []
         self.ready = False
@@ -310,10 +310,51 @@ def http(
 
 @pytest.fixture(scope="session")
 def fault_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
-    template = Template(tmp_path_factory.mktemp("fault-template"))
+    template = Template(tmp_path_factory.mktemp("fault-template"), postgres_url())
     yield template
     if template.pg_url:
         template.drop_all()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Static files collected once, as `commonweal serve` does before a production server
+    starts (its pages name files from the collected manifest): STATIC_ROOT for the env."""
+    folder = tmp_path_factory.mktemp("fault-static")
+    env = base_env({"STATIC_ROOT": str(folder), "COMMONWEAL_DATA_DIR": str(folder / "data")})
+    commonweal("collectstatic", "--noinput", "-v0", env=env, timeout=600)
+    return {"STATIC_ROOT": str(folder)}
+
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def local_postgres_running() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(LOCAL_POSTGRES, connect_timeout=3).close()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def pg_template(
+    fault_template: Template, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Template]:
+    """A migrated PostgreSQL database: the suite's server when it runs on PostgreSQL, else
+    the local one (127.0.0.1:5432) when there is one; a loud skip on a fresh machine."""
+    if fault_template.pg_url:
+        yield fault_template
+        return
+    if not local_postgres_running():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have a PostgreSQL server at {LOCAL_POSTGRES}")
+        pytest.skip(f"SKIPPED LOUDLY: needs a PostgreSQL server ({LOCAL_POSTGRES} not reachable)")
+    template = Template(tmp_path_factory.mktemp("fault-pg-template"), LOCAL_POSTGRES)
+    yield template
+    template.drop_all()
 
 
 @pytest.fixture
