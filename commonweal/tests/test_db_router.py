@@ -8,7 +8,12 @@ alias runs can be told apart. Tests that read through it commit their rows
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -154,3 +159,41 @@ def test_the_insights_pages_read_from_the_replica(
     db_router.InsightsReadReplicaMiddleware(view)(request)
     assert seen == [REPLICA if on_replica else DEFAULT_DB_ALIAS]
     assert db_router.read_alias(ReferralTally) == DEFAULT_DB_ALIAS  # reset after the request
+
+
+def test_database_replica_url_adds_the_replica_alias(tmp_path: Path) -> None:
+    """Settings as production reads them: the replica's alias, its connection kept and
+    health-checked like the primary's, and a mirror of the primary in tests."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}}
+    env.update(
+        {
+            "SECRET_KEY": "a-production-like-secret-key-for-this-test-only-0123456789",
+            "DJANGO_SETTINGS_MODULE": "commonweal.settings",
+            "COMMONWEAL_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://app@primary.internal:5432/commonweal",
+            "DATABASE_REPLICA_URL": "postgres://app@replica.internal:5432/commonweal",
+            "CONN_MAX_AGE": "120",
+        }
+    )
+    code = (
+        "import json; from django.conf import settings as s; r = s.DATABASES['replica']; "
+        "print(json.dumps([s.READ_REPLICA, r['HOST'], r['CONN_MAX_AGE'], "
+        "r['CONN_HEALTH_CHECKS'], r['TEST'], s.DATABASES['default']['CONN_MAX_AGE']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [
+        "replica",
+        "replica.internal",
+        120,
+        True,
+        {"MIRROR": "default"},
+        120,
+    ]
