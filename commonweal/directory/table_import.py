@@ -76,12 +76,12 @@ class TableCheck:
         state: ImportState,
         write: Callable[[list[CheckedRow]], None],
         *,
-        batch_size: int = BATCH,
+        batch_size: int | None = None,
     ) -> None:
         self.table = table
         self.state = state
         self.write = write
-        self.batch_size = batch_size
+        self.batch_size = batch_size or BATCH
         self.rules = table_rules()[table]
         self.keys = [(r.name, r.attname, r.target or "") for r in self.rules.foreign_keys]
         self.seen: set[int] = set()  # uuid.int of every id read in this table
