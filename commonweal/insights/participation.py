@@ -286,19 +286,18 @@ def report(facts: Facts) -> Report:
         rate = deidentify.rate(part_cells["attended"], places)  # type: ignore[arg-type]
         basis = places if isinstance(places, int) else 0
         values["attendance_rate"] = deidentify.statistic(rate, basis)
-        single = table == "programme" and row is not None and not row.pooled
-        values["participants"] = (
-            deidentify.shown(facts.programmes[row.key].participants) if single else None  # type: ignore[union-attr]
+        single = (
+            facts.programmes[row.key]
+            if row is not None and table == "programme" and not row.pooled
+            else None
         )
-        extra = {}
-        if single:
-            programme = facts.programmes[row.key]  # type: ignore[union-attr]
-            extra = {"organization": programme.organization, "kind": programme.kind}
+        values["participants"] = deidentify.shown(single.participants) if single else None
         return Line(
             key=row.key if row is not None else "",
             values=values,
             pooled=row.pooled if row is not None else False,
-            **extra,
+            organization=single.organization if single else "",
+            kind=single.kind if single else "",
         )
 
     tables = []
