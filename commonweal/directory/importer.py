@@ -33,6 +33,7 @@ from commonweal.directory.tabular import (
     ImportFailed,
     ImportIssue,
     InMemoryTables,
+    ReadFailed,
     TableSource,
     TabularData,
 )
@@ -168,8 +169,8 @@ def import_tables(
 ) -> ImportSummary:
     """`import_tabular` for tables read one row at a time (a datapackage too large to hold
     in memory): each table is checked and written in batches, in write order, inside the
-    one transaction; problems the reader finds (bad CSV, encoding) fail the import as the
-    reader's own ImportFailed would. `total_rows` (0: unknown) is for `progress` only."""
+    one transaction; problems the reader finds (bad CSV, encoding) fail the import with
+    ReadFailed, listing only them, as the reader's own ImportFailed would. `total_rows` (0: unknown) is for `progress` only."""
     started = time.monotonic()
     summary = ImportSummary(source=source, dry_run=dry_run)
     names = tables.tables()
@@ -234,7 +235,7 @@ def import_tables(
                 elif savepoint is not None:
                     transaction.savepoint_commit(savepoint)
         if tables.issues:
-            raise ImportFailed(tables.issues)
+            raise ReadFailed(tables.issues)
         issues = sorted(state.issues, key=lambda i: (i.file, i.line or 0))
         if issues and not skip_invalid:
             raise ImportFailed(issues)

@@ -65,6 +65,10 @@ class ImportFailed(Exception):
         super().__init__("\n".join(str(i) for i in issues[:20]))
 
 
+class ReadFailed(ImportFailed):
+    """The input itself could not be read (bad CSV, encoding): met while streaming it."""
+
+
 TabularData = dict[str, list[Row]]
 
 # The largest file inside a zip that an import will unpack (a guard against zip bombs:

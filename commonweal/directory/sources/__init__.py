@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import importlib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from commonweal.directory.hsds_reader import MSG_BAD_ZIP
-from commonweal.directory.tabular import ImportFailed, ImportIssue, TabularData
+from commonweal.directory.tabular import (
+    ImportFailed,
+    ImportIssue,
+    InMemoryTables,
+    TableSource,
+    TabularData,
+)
 
 
 @dataclass(frozen=True)
@@ -212,3 +219,19 @@ def read(path: Path, fmt: str | None = None) -> TabularData:
     if not path.exists():
         raise ImportFailed([ImportIssue(str(path), None, None, "no such file or folder")])
     return reader(path)
+
+
+@contextmanager
+def open_tables(path: Path, fmt: str) -> Iterator[TableSource]:
+    """The tables of `path` for `importer.import_tables`: an HSDS 3.0 datapackage is read
+    one row at a time (it may hold a million services); other formats are read whole."""
+    if fmt == "hsds":
+        from commonweal.directory.hsds_reader import stream_datapackage
+
+        package = _package_path(path)
+        if not package.exists():
+            raise ImportFailed([ImportIssue(str(package), None, None, "no such file or folder")])
+        with stream_datapackage(package) as tables:
+            yield tables
+        return
+    yield InMemoryTables(read(path, fmt))

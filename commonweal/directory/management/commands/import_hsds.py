@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -16,8 +17,14 @@ from rich.table import Table
 
 from commonweal.accounts import audit
 from commonweal.directory import issue_summary, sources
-from commonweal.directory.importer import ImportSummary, import_tabular
-from commonweal.directory.tabular import ImportFailed, ImportIssue
+from commonweal.directory.importer import ImportSummary, import_tables
+from commonweal.directory.tabular import (
+    ImportFailed,
+    ImportIssue,
+    InMemoryTables,
+    ReadFailed,
+    TableSource,
+)
 from commonweal.directory.validation import TABLE_ORDER
 from commonweal.ops import write_errors
 
@@ -130,30 +137,37 @@ class Command(BaseCommand):
             help="name recorded in the change log (metadata)",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
-        report: Path | None = options["report"]
-        out = console_for(self.stdout)
-        err = Console(file=getattr(self.stderr, "_out", self.stderr), highlight=False)
-        try:
-            fmt = options["fmt"] or sources.detect(path)
-            out.print(_("Reading {path} (format {fmt})…").format(path=path, fmt=fmt), markup=False)
-            data = sources.read(path, fmt)
-        except ImportFailed as exc:
-            print_issues(out, exc.issues)
-            if report:
-                write_report(report, exc.issues)
-            count = len(exc.issues)
-            raise CommandError(
-                ngettext(
-                    "{path} could not be read ({count} problem); nothing was imported.",
-                    "{path} could not be read ({count} problems); nothing was imported.",
-                    count,
-                ).format(path=path, count=count),
-                returncode=1,
-            ) from None
+    def unreadable(
+        self, out: Console, path: Path, report: Path | None, exc: ImportFailed
+    ) -> NoReturn:
+        print_issues(out, exc.issues)
+        if report:
+            write_report(report, exc.issues)
+        count = len(exc.issues)
+        raise CommandError(
+            ngettext(
+                "{path} could not be read ({count} problem); nothing was imported.",
+                "{path} could not be read ({count} problems); nothing was imported.",
+                count,
+            ).format(path=path, count=count),
+            returncode=1,
+        ) from None
 
-        rows = sum(len(r) for r in data.values())
+    def run_import(
+        self,
+        tables: TableSource,
+        path: Path,
+        fmt: str,
+        report: Path | None,
+        out: Console,
+        err: Console,
+        options: dict[str, Any],
+    ) -> ImportSummary:
+        rows = (
+            sum(len(r) for r in tables.data.values())
+            if isinstance(tables, InMemoryTables)
+            else None  # unknown until read
+        )
         progress = Progress(
             TextColumn("{task.description:<24}"),
             BarColumn(),
@@ -166,16 +180,19 @@ class Command(BaseCommand):
                 task = progress.add_task(_("checking"), total=rows)
 
                 def advance(stage: str, done: int, total: int) -> None:
-                    progress.update(task, description=stage, completed=done, total=total)
+                    progress.update(task, description=stage, completed=done, total=total or None)
 
-                summary = import_tabular(
-                    data,
+                return import_tables(
+                    tables,
                     source=f"{fmt}:{path}",
                     skip_invalid=options["skip_invalid"],
                     updated_by=options["updated_by"],
                     progress=advance,
                     dry_run=options["dry_run"],
+                    total_rows=rows or 0,
                 )
+        except ReadFailed as exc:
+            self.unreadable(out, path, report, exc)
         except ImportFailed as exc:
             print_issues(out, exc.issues)
             if report:
@@ -198,6 +215,23 @@ class Command(BaseCommand):
                 ),
                 returncode=1,
             ) from None
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        report: Path | None = options["report"]
+        out = console_for(self.stdout)
+        err = Console(file=getattr(self.stderr, "_out", self.stderr), highlight=False)
+        with ExitStack() as stack:
+            try:
+                fmt = options["fmt"] or sources.detect(path)
+                out.print(
+                    _("Reading {path} (format {fmt})…").format(path=path, fmt=fmt), markup=False
+                )
+                # A datapackage is read as it is imported (it may be too big to hold).
+                tables = stack.enter_context(sources.open_tables(path, fmt))
+            except ImportFailed as exc:
+                self.unreadable(out, path, report, exc)
+            summary = self.run_import(tables, path, fmt, report, out, err, options)
 
         out.print(summary_table(summary))
         if summary.rejected:
