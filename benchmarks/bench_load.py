@@ -179,6 +179,31 @@ def wait_ready(server: subprocess.Popen, port: int, log: Path, timeout: float = 
     raise SystemExit(f"the server did not answer within {timeout:.0f} s; see {log}")
 
 
+def warm_up(port: int, workers: int) -> None:
+    """A few of each kind of resident request from `workers` threads at once, so that
+    every gunicorn worker has imported its views and read its caches before the clock
+    starts (the first request of a worker costs seconds: measured separately, not here)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [
+        "/",
+        "/search/?q=food+pantry",
+        "/search/?q=dentist&near=60614&distance=10",
+        "/api/v1/search?q=food",
+        "/api/v1/search?category=1130&open_now=true&language=es&near=33125",
+        "/categories/",
+    ]
+
+    def fetch(path: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        connection.request("GET", path, headers={"X-Forwarded-Proto": "https"})
+        connection.getresponse().read()
+        connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(fetch, paths * workers * 2))
+
+
 # --- Locust ----------------------------------------------------------------------------------
 
 
@@ -295,11 +320,17 @@ def main(argv: list[str] | None = None) -> None:
         "--workers", type=int, default=4, help="WEB_CONCURRENCY: gunicorn worker processes"
     )
     parser.add_argument("--build-only", action="store_true", help="build and prepare, then stop")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="where the SQLite database and the accounts file are kept "
+        "(default var/bench-load/<database>; PostgreSQL's data stays in test_<name>)",
+    )
     parser.add_argument("--top", type=int, default=8, help="slowest request names to list")
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL") or None
-    workdir = workdir_for(database_url)
+    workdir = Path(args.keep).resolve() if args.keep else workdir_for(database_url)
     workdir.mkdir(parents=True, exist_ok=True)
     # Before Django reads its settings: the kept database's people are encrypted with it.
     os.environ.update(stable_secrets(workdir))
@@ -329,6 +360,7 @@ def main(argv: list[str] | None = None) -> None:
         server = start([commonweal, "serve"], env, out / "server.log")
         worker = start([commonweal, "worker"], env, out / "worker.log")
         wait_ready(server, port, out / "server.log")
+        warm_up(port, args.workers)
         print(
             f"server: commonweal serve, WEB_CONCURRENCY={args.workers} (gunicorn sync workers) "
             f"on port {port}, with commonweal worker; {args.users} users, "

@@ -26,7 +26,9 @@ import os
 import random
 import re
 import sys
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, events, task
 
@@ -64,20 +66,30 @@ def _write_samples(environment, **kw):
         Path(target).write_text(json.dumps({"samples": SAMPLES, "exceptions": crashes}))
 
 
+class SecureOverLoopback(DefaultCookiePolicy):
+    """The server marks its cookies Secure (it was told the scheme is https); the proxy's
+    TLS is not on loopback, so the client sends them back over plain http here."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
+
+
 class Visitor(FastHttpUser):
     abstract = True
     wait_time = between(*scenario.WAIT_SECONDS)
     label = "?"
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
         n = next(_next_address)
         self.rng = random.Random(n)
-        # What nginx would add: the scheme it was reached by and the caller's address.
-        self.client.default_headers = {
+        # What nginx would add: the scheme it was reached by and the caller's address
+        # (FastHttpUser sends default_headers with every request of this user's client).
+        self.default_headers = {
             "X-Forwarded-Proto": "https",
             "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
         }
+        super().__init__(*args, **kwargs)
+        self.client.cookiejar.set_policy(SecureOverLoopback())
 
     def context(self) -> dict:
         return {"class": self.label}
@@ -90,8 +102,13 @@ class Visitor(FastHttpUser):
 
     def post(self, url: str, data: list[tuple[str, str]], what: str, **kwargs):
         # Django checks the Origin of a POST made over https against the host.
-        headers = {"Origin": "https://" + self.host.split("://", 1)[1].rstrip("/")}
-        return self.client.post(url, data=data, headers=headers, name=self.name(what), **kwargs)
+        headers = {
+            "Origin": "https://" + self.client.base_url.split("://", 1)[1].rstrip("/"),
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return self.client.post(
+            url, data=urlencode(data), headers=headers, name=self.name(what), **kwargs
+        )
 
 
 class Baseline(Visitor):

@@ -64,7 +64,11 @@ def _staff(username: str, organization: Any, role: str) -> dict[str, str]:
     from commonweal.accounts.models import Membership, User
 
     password = secrets.token_urlsafe(18)
-    user = User.objects.create_user(username=username, password=password)
+    # An address, so that the worker mails them referral notices (to the benchmark's
+    # dummy mail backend) as it would real staff.
+    user = User.objects.create_user(
+        username=username, password=password, email=f"{username}@example.org"
+    )
     Membership.objects.create(user=user, organization=organization, role=role)
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return {"username": username, "password": password, "totp_key": device.key}
