@@ -31,7 +31,7 @@ table. Every figure goes through this for everyone who sees the insights area.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from commonweal.insights import deidentify, periods
@@ -187,13 +187,19 @@ def protect(
         ]
         if not pinned:
             return hidden
-        # A pinned hidden cell first: mending it as deidentify would (a cell beside it)
-        # usually frees the atoms behind it too.
-        target = min(pinned, key=lambda p: (p[0] != "f", p))
-        extra = _complement(target, figures, groups, values, hidden)
-        if extra is None:
+        # Pinned hidden cells first, all of them in one round (each solve is the costly
+        # step): mending them as deidentify would (a cell beside each) usually frees the
+        # atoms behind them too. Then pinned atoms and programme totals, one at a time.
+        cells = [p for p in pinned if p[0] == "f"] or [min(pinned)]
+        chosen: set[int] = set()
+        for target in cells:
+            extra = _complement(target, figures, groups, values, set(hidden) | chosen)
+            if extra is not None:
+                chosen.add(extra)
+        if not chosen:
             return hidden  # everything is hidden: what is pinned is a structural zero
-        hidden[extra] = Suppressed.COMPLEMENTARY
+        for extra in chosen:
+            hidden[extra] = Suppressed.COMPLEMENTARY
 
 
 def _complement(
@@ -201,7 +207,7 @@ def _complement(
     figures: Sequence[frozenset[Atom]],
     groups: Sequence[frozenset[Atom]],
     values: Mapping[tuple, int],
-    hidden: Mapping[int, Suppressed],
+    hidden: Collection[int],
 ) -> int | None:
     """The published figure to hide next so that `target` is no longer pinned.
 
