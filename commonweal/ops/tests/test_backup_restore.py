@@ -87,13 +87,19 @@ def decrypted_values(target: dict) -> list[str]:
     return values
 
 
-def test_it_restores_every_row_into_a_fresh_database(world, source, tmp_path) -> None:
+def test_it_restores_every_row_into_a_fresh_database_readable_with_the_keys_only(
+    world, source, tmp_path, settings
+) -> None:
     before = snapshot(source)
     archive = back_up(source, tmp_path)
 
     with fresh_database(source, tmp_path / "restored") as target:
         result = restore.restore(archive, target)
         after = snapshot(target)
+        plain = decrypted_values(target)
+        settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+        with pytest.raises(encryption.UndecryptableValue):
+            decrypted_values(target)
 
     assert result.schema.missing == frozenset() and not result.schema.newer
     assert set(after) == set(before)
@@ -105,23 +111,11 @@ def test_it_restores_every_row_into_a_fresh_database(world, source, tmp_path) ->
     assert len(before["referrals_person"]) == 2
     assert len(before["screening_screening"]) == 1
     assert len(before["referrals_referral"]) == 1
-
-
-def test_encrypted_fields_open_with_the_configured_keys_only(
-    world, source, tmp_path, settings
-) -> None:
-    archive = back_up(source, tmp_path)
-    with fresh_database(source, tmp_path / "restored") as target:
-        restore.restore(archive, target)
-        plain = decrypted_values(target)
-        assert PRIVATE_NOTE in plain and SHARED_NOTE in plain
-        assert json.dumps(world["answers"]) in plain
-        # Ciphertext on disk, never the note itself.
-        assert PRIVATE_NOTE.encode() not in archive.read_bytes()
-
-        settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-        with pytest.raises(encryption.UndecryptableValue):
-            decrypted_values(target)
+    # Encrypted fields open with the configured key (and, above, not with another).
+    assert PRIVATE_NOTE in plain and SHARED_NOTE in plain
+    assert json.dumps(world["answers"]) in plain
+    # Ciphertext in the file, never the note itself.
+    assert PRIVATE_NOTE.encode() not in archive.read_bytes()
 
 
 def test_it_refuses_a_database_that_is_not_empty_unless_forced(world, source, tmp_path) -> None:
