@@ -192,10 +192,19 @@ class Report:
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> Report:
-    """Send what is due: presume dead claims unknown, claim due rows, send each once."""
+    """Send what is due: presume dead claims unknown, then claim and send one row at a time.
+
+    One at a time, so that a worker killed mid-batch leaves only the message it was sending
+    in doubt ("unknown"); the rest are still pending for the next worker. Claiming the
+    whole batch first would leave every one of them "sending", then "unknown", never sent
+    (tests/system/test_faults_worker.py)."""
     now = now or timezone.now()
     report = Report(unknown=_expire_stale_claims(now))
-    for message in claim(now=now, limit=limit):
+    for _ in range(limit):
+        taken = claim(now=now, limit=1)
+        if not taken:
+            break
+        message = taken[0]
         outcome = _deliver(message, now)
         setattr(report, outcome, getattr(report, outcome) + 1)
         report.ids.append(str(message.pk))

@@ -64,7 +64,8 @@ def referral() -> dict[str, Any]:
 
 
 def reminders(count: str) -> dict[str, Any]:
-    """`count` appointment reminders queued in the outbox, each with its idempotency key."""
+    """`count` appointment reminders queued in the outbox as text messages, each with its
+    idempotency key in its body."""
     from django.db import transaction
 
     from commonweal.referrals import outbox
@@ -75,10 +76,9 @@ def reminders(count: str) -> dict[str, Any]:
             key = f"fault-reminder-{n}"
             outbox.enqueue(
                 kind="appointment-reminder",
-                channel="email",
+                channel="sms",
                 recipient_kind="person",
-                to=f"person{n}@example.org",
-                subject=f"Reminder {n}",
+                to=f"+1305555{n:04d}",
                 body=f"Your appointment is tomorrow. [{key}]",
                 key=key,
             )
