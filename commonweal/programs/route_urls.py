@@ -14,6 +14,7 @@ manage_urlpatterns: list = [
     path("routes/new/", route_views.route_create, name="route_create"),
     path("routes/<uuid:route_id>/", route_views.route_manage, name="route_manage"),
     path("routes/<uuid:route_id>/edit/", route_views.route_edit, name="route_edit"),
+    path("routes/<uuid:route_id>/delete/", route_views.route_delete, name="route_delete"),
     path("routes/<uuid:route_id>/stops/new/", route_views.stop_create, name="stop_create"),
     path("routes/stops/<uuid:stop_id>/edit/", route_views.stop_edit, name="stop_edit"),
     path("routes/stops/<uuid:stop_id>/delete/", route_views.stop_delete, name="stop_delete"),

@@ -108,6 +108,22 @@ def route_edit(request: HttpRequest, route_id: Any) -> HttpResponse:
 
 
 @login_required
+def route_delete(request: HttpRequest, route_id: Any) -> HttpResponse:
+    """A confirmation page (GET), then the deletion (POST): the route, its stops and their
+    cancelled visits go; unpublishing is offered as the gentler choice."""
+    route = _managed(request, route_id)
+    if request.method == "POST":
+        routes.delete_route(route, by=request.user, request=request)
+        messages.success(request, _("%(name)s is deleted.") % {"name": route.name})
+        return redirect("programs:route_list")
+    return render(
+        request,
+        "programs/route_delete.html",
+        {"route": route, "stops": Stop.objects.filter(route=route).count()},
+    )
+
+
+@login_required
 def stop_create(request: HttpRequest, route_id: Any) -> HttpResponse:
     route = _managed(request, route_id)
     form = StopForm(request.POST or None, instance=Stop(route=route), route=route)
@@ -144,7 +160,7 @@ def stop_edit(request: HttpRequest, stop_id: Any) -> HttpResponse:
 @require_POST
 def stop_delete(request: HttpRequest, stop_id: Any) -> HttpResponse:
     stop = _managed_stop(request, stop_id)
-    routes.remove_stop(stop, by=request.user)
+    routes.remove_stop(stop, by=request.user, request=request)
     messages.success(request, _("The stop is removed."))
     return redirect(_manage_url(stop.route))
 

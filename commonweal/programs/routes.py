@@ -17,8 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from commonweal.accounts import audit
+from commonweal.accounts.models import AuditEvent
 from commonweal.directory.search import places
 from commonweal.directory.search.request_form import KM_PER_MILE
 from commonweal.directory.sources.geocode import zip_centroid
@@ -210,8 +213,26 @@ def update_stop(stop: Stop, *, by: Any, **fields: Any) -> Stop:
 
 
 @transaction.atomic
-def remove_stop(stop: Stop, *, by: Any) -> None:
+def remove_stop(stop: Stop, *, by: Any, request: HttpRequest | None = None) -> None:
+    _audit_removal(stop, by=by, request=request, detail={"route": str(stop.route_id)})
     Stop.objects.filter(pk=stop.pk).delete()
+
+
+@transaction.atomic
+def delete_route(route: Route, *, by: Any, request: HttpRequest | None = None) -> None:
+    """Delete a route with its stops and cancelled visits (unpublishing only hides it). The
+    audit log keeps who deleted what: its name and organisation, and how many stops went."""
+    route = Route.objects.select_for_update().get(pk=route.pk)
+    stops = Stop.objects.filter(route=route).count()
+    detail = {"name": route.name, "organization": str(route.organization_id), "stops": stops}
+    _audit_removal(route, by=by, request=request, detail=detail)
+    route.delete()
+
+
+def _audit_removal(
+    obj: Route | Stop, *, by: Any, request: HttpRequest | None, detail: dict[str, Any]
+) -> None:
+    audit.record(action=AuditEvent.Action.DELETE, actor=by, obj=obj, request=request, detail=detail)
 
 
 def find_visit(stop: Stop, key: dt.datetime) -> recurrence.Occurrence | None:

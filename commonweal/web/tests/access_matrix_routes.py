@@ -5,7 +5,8 @@ The rule (commonweal/policy.py, "mobile services"): the public pages (/events/mo
 route's page and feed) and the API's reads are open to everyone. A route of `home` is
 managed like `home`'s listings: its partner staff, coalition admins and superusers
 (LISTING); the manager's list is open to anyone who manages some organisation's routes.
-Routes are public, so a refusal says so (403).
+Routes are public, so a refusal says so (403). The API's writes follow the pages: a token
+or a session (401 without), then the same managers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from commonweal.web.tests.matrix_cast import Cast
 #                      anon   res  nav  staff out  admin anal super recv
 MANAGER = row("        login  403  403  ok    ok   ok    403  ok    ok")
 API_PUBLIC = row("     ok     ok   ok   ok    ok   ok    ok   ok    ok")
+API_MANAGE = row("     401    403  403  ok    403  ok    403  ok    403")
 
 FIRST = dt.date(2030, 1, 10)  # a Thursday in the future
 
@@ -74,6 +76,18 @@ def _removable_stop_id(cast: Cast) -> dict[str, Any]:
     return {"stop_id": stop.pk}
 
 
+def _removable_route_id(cast: Cast) -> dict[str, Any]:
+    """A route of its own for the deletion rows: each allowed role deletes one."""
+    from commonweal.programs.route_models import Route
+
+    route, _ = Route.objects.get_or_create(
+        organization=cast.world.home,
+        name="Matrix route to delete",
+        defaults={"kind": "outreach_van", "time_zone": "America/New_York"},
+    )
+    return {"route_id": route.pk}
+
+
 def _route_form(cast: Cast) -> dict[str, Any]:
     return {
         "organization": str(cast.world.home.pk),
@@ -109,6 +123,7 @@ PAGES: dict[str, Page] = {
     "programs:route_create": Page(MANAGER, MANAGER, form=_route_form),
     "programs:route_manage": Page(LISTING, params=_route_id),
     "programs:route_edit": Page(LISTING, LISTING, params=_route_id, form=_route_form),
+    "programs:route_delete": Page(LISTING, LISTING, params=_removable_route_id),
     "programs:stop_create": Page(LISTING, LISTING, params=_route_id, form=_stop_form),
     "programs:stop_edit": Page(LISTING, LISTING, params=_stop_id, form=_stop_form),
     "programs:stop_delete": Page(SIGNED_POST, LISTING, params=_removable_stop_id),
@@ -117,8 +132,23 @@ PAGES: dict[str, Page] = {
 }
 P = "commonweal_programs_route_api_"
 OPERATIONS: dict[str, Operation] = {
-    # Reads only, public: routes are managed on the pages.
+    # Reads, public.
     f"{P}list_routes": Operation(API_PUBLIC),
     f"{P}read_route": Operation(API_PUBLIC, params=_route_id),
     f"{P}next_stops": Operation(API_PUBLIC),
+    # Writes: whoever manages home's routes on the pages (another organisation's staff may
+    # create routes of their own, not of home: 403).
+    f"{P}create_route": Operation(
+        API_MANAGE,
+        body=lambda c: {
+            "organization_id": str(c.world.home.pk),
+            "name": "Care van",
+            "kind": "mobile_clinic",
+        },
+    ),
+    f"{P}update_route": Operation(API_MANAGE, params=_route_id, body=lambda c: {"name": "Van"}),
+    f"{P}delete_route": Operation(API_MANAGE, params=_removable_route_id),
+    f"{P}add_stop": Operation(API_MANAGE, params=_route_id, body=_stop_form),
+    f"{P}update_stop": Operation(API_MANAGE, params=_stop_id, body=lambda c: {"notes": "Rear"}),
+    f"{P}remove_stop": Operation(API_MANAGE, params=_removable_stop_id),
 }

@@ -73,6 +73,7 @@ PAGE_CASES: dict[str, Any] = {
     "programs:stop_create": Case(DRAFT_ROUTE, "partner_staff", NOT_MANAGERS, STOP_FORM),
     "programs:stop_edit": Case(DRAFT_STOP, "partner_staff", NOT_MANAGERS, STOP_FORM),
     "programs:stop_delete": Case(DRAFT_STOP, "partner_staff", NOT_MANAGERS),
+    "programs:route_delete": Case(DRAFT_ROUTE, "partner_staff", NOT_MANAGERS),
     "programs:visit_cancel": Case(DRAFT_STOP, "partner_staff", NOT_MANAGERS, VISIT_FORM),
     "programs:visit_restore": Case(DRAFT_STOP, "partner_staff", NOT_MANAGERS, VISIT_FORM),
     # The public pages of a draft route: unknown to all but its managers.
@@ -80,7 +81,14 @@ PAGE_CASES: dict[str, Any] = {
     "events:route_feed": Case(DRAFT_ROUTE, "partner_staff", NOT_MANAGERS),
 }
 PUBLIC_PAGES: dict[str, str] = {}
-API_CASES: dict[tuple[str, str], Any] = {}
+# The API's writes on a draft route: unknown (404) to whoever may not manage it.
+API_CASES: dict[tuple[str, str], Any] = {
+    ("PATCH", "/api/v1/programs/routes/{route_id}"): (DRAFT_ROUTE, "partner_staff"),
+    ("DELETE", "/api/v1/programs/routes/{route_id}"): (DRAFT_ROUTE, "partner_staff"),
+    ("POST", "/api/v1/programs/routes/{route_id}/stops"): (DRAFT_ROUTE, "partner_staff"),
+    ("PATCH", "/api/v1/programs/routes/stops/{stop_id}"): (DRAFT_STOP, "partner_staff"),
+    ("DELETE", "/api/v1/programs/routes/stops/{stop_id}"): (DRAFT_STOP, "partner_staff"),
+}
 PUBLIC_API: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/programs/routes/{route_id}"): "a published route, public (a draft is 404 "
     "to everyone here: routes are managed on the pages only)",
