@@ -208,7 +208,14 @@ def warm_up(port: int, workers: int) -> None:
 
 
 def run_locust(
-    classes: tuple[str, ...], *, users: int, duration: int, port: int, accounts: Path, out: Path
+    classes: tuple[str, ...],
+    *,
+    users: int,
+    duration: int,
+    port: int,
+    accounts: Path,
+    out: Path,
+    wait: tuple[float, float],
 ) -> dict:
     locust = shutil.which("locust", path=os.path.dirname(sys.executable))
     if locust is None:
@@ -218,7 +225,12 @@ def run_locust(
         )
     samples = out / f"samples-{classes[0].lower()}.json"
     samples.unlink(missing_ok=True)
-    env = dict(os.environ, LOAD_ACCOUNTS=str(accounts), LOAD_SAMPLES=str(samples))
+    env = dict(
+        os.environ,
+        LOAD_ACCOUNTS=str(accounts),
+        LOAD_SAMPLES=str(samples),
+        LOAD_WAIT=f"{wait[0]:g},{wait[1]:g}",
+    )
     argv = [
         locust,
         "-f",
@@ -327,8 +339,17 @@ def main(argv: list[str] | None = None) -> None:
         "(default var/bench-load/<database>; PostgreSQL's data stays in test_<name>)",
     )
     parser.add_argument("--top", type=int, default=8, help="slowest request names to list")
+    parser.add_argument(
+        "--wait",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        default=scenario.WAIT_SECONDS,
+        help="each user's think time between tasks, seconds (default 1 3)",
+    )
     args = parser.parse_args(argv)
 
+    wait = (args.wait[0], args.wait[1])
     database_url = os.environ.get("DATABASE_URL") or None
     workdir = Path(args.keep).resolve() if args.keep else workdir_for(database_url)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -364,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"server: commonweal serve, WEB_CONCURRENCY={args.workers} (gunicorn sync workers) "
             f"on port {port}, with commonweal worker; {args.users} users, "
-            f"think time {scenario.WAIT_SECONDS[0]:g}–{scenario.WAIT_SECONDS[1]:g} s; logs in {out}"
+            f"think time {wait[0]:g}–{wait[1]:g} s; logs in {out}"
         )
         before = load_average()
         baseline = run_locust(
@@ -374,6 +395,7 @@ def main(argv: list[str] | None = None) -> None:
             port=port,
             accounts=accounts_file,
             out=out,
+            wait=wait,
         )
         during_baseline = load_average()
         result = run_locust(
@@ -383,6 +405,7 @@ def main(argv: list[str] | None = None) -> None:
             port=port,
             accounts=accounts_file,
             out=out,
+            wait=wait,
         )
         after = load_average()
     finally:

@@ -76,7 +76,7 @@ class SecureOverLoopback(DefaultCookiePolicy):
 
 class Visitor(FastHttpUser):
     abstract = True
-    wait_time = between(*scenario.WAIT_SECONDS)
+    wait_time = between(*scenario.wait_seconds(os.environ.get("LOAD_WAIT")))
     label = "?"
 
     def __init__(self, *args, **kwargs) -> None:

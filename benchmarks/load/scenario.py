@@ -52,8 +52,20 @@ ROUTES: dict[str, tuple[str, str]] = {
 # The social-needs screen navigators use (AHC-HRSN, LOINC 96777-8).
 SCREENING_CODE = "ahc-hrsn"
 # Think time between one user's tasks, seconds: compressed from real use (minutes) so that
-# 50 users make a load worth measuring; every class uses the same.
+# 50 users make a load worth measuring; every class uses the same. LOAD_WAIT="5,15" (set by
+# bench_load.py --wait) changes it for a run.
 WAIT_SECONDS = (1.0, 3.0)
+
+
+def wait_seconds(setting: str | None) -> tuple[float, float]:
+    if not setting:
+        return WAIT_SECONDS
+    low, high = (float(part) for part in setting.split(","))
+    if not 0 <= low <= high:
+        raise ValueError(f"LOAD_WAIT is 'min,max' seconds with min <= max, not {setting!r}")
+    return low, high
+
+
 # User classes by weight, as the issue sets them.
 WEIGHTS = {"resident": 80, "navigator": 15, "partner": 5}
 
