@@ -6,6 +6,12 @@ Two web processes counting at once both read 4 and both write 5, so a rate limit
 so a count meant to last an hour was forgotten after five minutes. Here `incr` locks the
 row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE, which settings.py
 configures, holds the write lock) and writes the new value alone, keeping its expiry.
+
+On PostgreSQL every write to the cache commits without waiting for its WAL to reach the
+disk (`synchronous_commit = off`, for that transaction only): a crash may forget the last
+few counts, which a cache may, and a count costs no disk flush while the site is busy.
+Only when the cache's transaction is the outermost one: inside a caller's transaction
+(a form that saves a referral, then counts) the caller's commit keeps waiting, as it must.
 """
 
 from __future__ import annotations
@@ -15,11 +21,21 @@ import pickle
 from typing import Any
 
 from django.core.cache.backends import db
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 
 class DatabaseCache(db.DatabaseCache):
+    def _base_set(self, mode: str, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> bool:
+        alias = router.db_for_write(self.cache_model_class)
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            if outermost:
+                _commit_without_flush(connection)
+            return super()._base_set(mode, key, value, timeout)
+
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         key = self.make_and_validate_key(key, version=version)
         alias = router.db_for_write(self.cache_model_class)
@@ -27,7 +43,10 @@ class DatabaseCache(db.DatabaseCache):
         quote = connection.ops.quote_name
         table = quote(self._table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        outermost = not connection.in_atomic_block
         with transaction.atomic(using=alias), connection.cursor() as cursor:
+            if outermost:
+                _commit_without_flush(connection)
             cursor.execute(
                 f"SELECT {quote('value')}, {quote('expires')} FROM {table} "
                 f"WHERE {quote('cache_key')} = %s{lock}",
@@ -54,3 +73,10 @@ class DatabaseCache(db.DatabaseCache):
         ) + expression.get_db_converters(connection):
             expires = converter(expires, expression, connection)
         return expires < timezone.now()
+
+
+def _commit_without_flush(connection: Any) -> None:
+    """Inside a transaction: its commit need not wait for the disk (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -22,7 +22,8 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commonweal.lib import rate_limit
@@ -203,6 +204,32 @@ def test_an_expired_count_starts_a_new_window(database_cache) -> None:
     with pytest.raises(ValueError):
         cache.incr("gone")
     assert rate_limit.hit("gone", window_seconds=60) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_its_own_transaction_skips_the_disk_flush(settings) -> None:
+    """A count alone commits without waiting for the disk (PostgreSQL); inside a caller's
+    transaction it leaves that transaction's commit as durable as it was."""
+    settings.CACHES = {"default": {"BACKEND": DATABASE_CACHE, "LOCATION": "cache_flush_test"}}
+    call_command("createcachetable")
+    postgres = connection.vendor == "postgresql"
+    try:
+        with CaptureQueriesContext(connection) as alone:
+            rate_limit.hit("alone", window_seconds=60)
+        with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+            rate_limit.hit("inside", window_seconds=60)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW synchronous_commit")
+                    assert cursor.fetchone() == ("on",)
+        set_local = "SET LOCAL synchronous_commit"
+        flagged = [q["sql"] for q in alone.captured_queries if set_local in q["sql"]]
+        assert len(flagged) == (2 if postgres else 0)  # the add and the incr
+        assert not [q for q in inside.captured_queries if set_local in q["sql"]]
+        assert rate_limit.hit("alone", window_seconds=60) == 2
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE cache_flush_test")
 
 
 def redis_reachable() -> bool:
