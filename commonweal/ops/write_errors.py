@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,19 @@ PG_FULL = {"53100"}  # disk_full
 PG_RESOURCES = {"53000", "53200", "53400"}  # insufficient resources, out of memory, limits
 PG_READ_ONLY = {"25006"}  # read_only_sql_transaction (also a hot standby)
 
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite-only installs
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+# What a caller catches beside Django's DatabaseError: a driver's own error, raised by
+# what Django does not wrap (psycopg's COPY on a raw cursor, a sqlite3 backup).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DatabaseError, *_driver_errors())
+
 DISK_FULL = "disk_full"
 READ_ONLY = "read_only"
 CANNOT_OPEN = "cannot_open"
@@ -23,7 +38,7 @@ IO_ERROR = "io_error"
 OTHER = "other"
 
 
-def kind(error: DatabaseError) -> str:
+def kind(error: Exception) -> str:
     """Which of DISK_FULL, READ_ONLY, CANNOT_OPEN, IO_ERROR or OTHER this error is."""
     cause = error.__cause__ or error
     sqlite_name = getattr(cause, "sqlite_errorname", "") or ""
@@ -56,7 +71,7 @@ def first_line(error: BaseException) -> str:
     return lines[0].strip() if lines else type(error).__name__
 
 
-def describe(error: DatabaseError) -> str:
+def describe(error: Exception) -> str:
     """Why the write failed and what to do, without a traceback."""
     reason = first_line(error)
     found = kind(error)

@@ -58,3 +58,13 @@ def test_any_other_refusal_keeps_only_the_first_line() -> None:
     assert write_errors.kind(error) == write_errors.OTHER
     assert "Maria" not in write_errors.describe(error)
     assert "duplicate key" in write_errors.describe(error)
+
+
+def test_a_driver_error_django_did_not_wrap_is_caught_and_told_too() -> None:
+    # psycopg's COPY on a raw cursor raises psycopg's own classes.
+    error = psycopg.errors.ReadOnlySqlTransaction(
+        "cannot execute COPY FROM in a read-only transaction"
+    )
+
+    assert isinstance(error, write_errors.DATABASE_ERRORS)
+    assert write_errors.kind(error) == write_errors.READ_ONLY

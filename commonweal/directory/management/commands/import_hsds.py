@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rich.console import Console
@@ -207,7 +206,7 @@ class Command(BaseCommand):
                 ).format(problems=problems_found(exc.issues)),
                 returncode=1,
             ) from None
-        except DatabaseError as exc:
+        except write_errors.DATABASE_ERRORS as exc:
             # A full disk or a read-only database: the import's one transaction rolled back.
             raise CommandError(
                 _("{reason} Nothing was imported; the directory is as it was.").format(
