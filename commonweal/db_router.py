@@ -71,9 +71,13 @@ class ReadReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str:
         return read_alias(model)
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
-        # Without this, Django would save an instance to the database it was read from.
-        return DEFAULT_DB_ALIAS
+    def db_for_write(self, model: type, **hints: Any) -> str | None:
+        # Django saves an instance to the database it was read from: never the replica.
+        instance = hints.get("instance")
+        replica = getattr(settings, "READ_REPLICA", "")
+        if replica and instance is not None and instance._state.db == replica:
+            return DEFAULT_DB_ALIAS
+        return None  # Django's own choice: the instance's database, else the primary
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
         return True  # the replica holds the same rows as the primary

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -124,7 +124,7 @@ def test_without_a_replica_everything_reads_the_primary(settings) -> None:
     settings.READ_REPLICA = ""
     with db_router.replica_reads():
         assert db_router.read_alias(Service) == DEFAULT_DB_ALIAS
-    assert db_router.ReadReplicaRouter().db_for_write(Service) == DEFAULT_DB_ALIAS
+    assert router.db_for_write(Service) == DEFAULT_DB_ALIAS
 
 
 def test_migrate_never_touches_the_replica(settings) -> None:
