@@ -5,6 +5,12 @@ or HSDA (docs/programs-mobile-and-directory.md, "In HSDS").
 - Each session of a published programme is a `schedule` row of the programme's service
   (or, with no service, of the session's directory location); each stop of a published
   route is a `schedule` row of the route's service (or of the stop's location).
+- A stop at a bare address (no directory place) is a `location` row of the route's
+  organisation (its street address also in `description`) with an `address` row, so the
+  place exists in HSDS too; with no service on the route, the stop's schedule hangs on
+  that location. HSDS requires an address's city and state, which a stop does not ask
+  for: they come from the directory's own addresses with the stop's ZIP code, and without
+  such an address the row is left out (the location's point and description remain).
 - The rule's parts HSDS 3.0 can hold go in their columns (freq WEEKLY or MONTHLY,
   interval, byday, bymonthday, byweekno, byyearday, count, until, wkst, dtstart,
   opens_at, closes_at, timezone); the exact RFC 5545 schedule (RRULE, EXDATE, cancelled
@@ -13,7 +19,7 @@ or HSDA (docs/programs-mobile-and-directory.md, "In HSDS").
 Rows are made, not stored: the directory's own schedules stay what the organisation's
 opening hours are (search's "open now" and the service page's hours never mistake a
 Tuesday class for opening hours), and the export is always current. Ids are UUID 5 of the
-programme's, session's or stop's id, so every export names a row the same way and
+programme's, session's or stop's id (the stop's own for its schedule, location and address), so every export names a row the same way and
 re-importing an export changes nothing; a row stored under one of those ids (an earlier
 export imported back) wins over the made one, so no id is written twice.
 """
@@ -26,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from commonweal.programs import recurrence
 from commonweal.programs.models import Programme, Session
@@ -33,9 +40,16 @@ from commonweal.programs.route_models import Stop
 
 # Fixed forever: changing it would rename every exported row.
 NAMESPACE = uuid.UUID("6c1f1b8e-52a4-4d0e-9d3e-2f0a4e8f5c11")
-TABLES = ("program", "schedule")
+TABLES = ("program", "schedule", "location", "address")
 # The fields a made row may be looked up by (the others are always empty in made rows).
-SELECTABLE = {"program": ("id", "organization_id"), "schedule": ("id", "service_id", "location_id")}
+SELECTABLE = {
+    "program": ("id", "organization_id"),
+    "schedule": ("id", "service_id", "location_id"),
+    "location": ("id", "organization_id"),
+    "address": ("id", "location_id"),
+}
+# The product speaks US ZIP codes and crisis lines; HSDS 3.0 requires an ISO 3166 country.
+COUNTRY = "US"
 # HSDS 3.0 schedule.freq allows these two only (schema/schedule.json); a daily or yearly
 # rule is written in `notes` and `description`, its columns left empty.
 HSDS_FREQUENCIES = {"WEEKLY", "MONTHLY"}
@@ -212,6 +226,11 @@ def _session_rows(service_ids: Any, location_ids: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _stop_place_id(stop: Stop) -> Any:
+    """The HSDS location of a stop: its directory place, or the one made for its address."""
+    return stop.location_id or row_id("stop-location", stop.pk)
+
+
 def _stop_rows(service_ids: Any, location_ids: Any) -> list[dict[str, Any]]:
     stops = (
         Stop.objects.filter(route__published=True)
@@ -222,12 +241,13 @@ def _stop_rows(service_ids: Any, location_ids: Any) -> list[dict[str, Any]]:
     if service_ids is not None:
         stops = stops.filter(route__service_id__in=list(service_ids))
     if location_ids is not None:
-        stops = stops.filter(route__service__isnull=True, location_id__in=list(location_ids))
+        # A made location's id is a hash: its stops are picked out by the caller's filter.
+        stops = stops.filter(route__service__isnull=True).filter(
+            Q(location_id__in=list(location_ids)) | Q(location__isnull=True)
+        )
     rows = []
     for stop in stops:
         route = stop.route
-        if route.service_id is None and stop.location_id is None:
-            continue
         place = ", ".join(
             p for p in [stop.label, stop.address if stop.name else "", stop.postal_code] if p
         )
@@ -235,7 +255,7 @@ def _stop_rows(service_ids: Any, location_ids: Any) -> list[dict[str, Any]]:
             {
                 "id": row_id("stop", stop.pk),
                 "service_id": route.service_id,
-                "location_id": None if route.service_id else stop.location_id,
+                "location_id": None if route.service_id else _stop_place_id(stop),
                 "service_at_location_id": None,
                 **schedule(
                     first=stop.first_start,
@@ -254,6 +274,85 @@ def _stop_rows(service_ids: Any, location_ids: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _address_stops(organization_ids: Any = None) -> list[Stop]:
+    stops = (
+        Stop.objects.filter(route__published=True, location__isnull=True)
+        .select_related("route__organization", "route")
+        .order_by("id")
+    )
+    if organization_ids is not None:
+        stops = stops.filter(route__organization_id__in=list(organization_ids))
+    return list(stops)
+
+
+def _stop_location_rows(organization_ids: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row_id("stop-location", stop.pk),
+            "location_type": "physical",
+            "organization_id": stop.route.organization_id,
+            "name": stop.label,
+            "alternate_name": "",
+            "description": f"A stop of {stop.route.name} ({stop.route.get_kind_display()}): "
+            + ", ".join(p for p in [stop.address, stop.city, stop.postal_code] if p)
+            + ".",
+            "transportation": stop.notes,
+            "latitude": stop.latitude,
+            "longitude": stop.longitude,
+            "url": _link(stop.route.get_absolute_url()),
+        }
+        for stop in _address_stops(organization_ids)
+    ]
+
+
+def _region_of(stop: Stop) -> tuple[str, str] | None:
+    """(city, state) of the stop's ZIP code from the directory's own addresses (a stop form
+    asks for no state, and HSDS requires one), or None when the directory has none there."""
+    from commonweal.directory.models import Address
+
+    if not stop.postal_code:
+        return None
+    known = (
+        Address.objects.filter(postal_code=stop.postal_code)
+        .exclude(state_province="")
+        .exclude(city="")
+        .order_by("id")
+        .values_list("city", "state_province")
+        .first()
+    )
+    if known is None:
+        return None
+    return (stop.city or known[0], known[1])
+
+
+def _stop_address_rows(location_ids: Any) -> list[dict[str, Any]]:
+    rows = []
+    for stop in _address_stops():
+        location_id = row_id("stop-location", stop.pk)
+        if location_ids is not None and location_id not in location_ids:
+            continue
+        region = _region_of(stop)
+        if region is None:
+            continue  # an address row without a city and state would not be valid HSDS
+        city, state = region
+        rows.append(
+            {
+                "id": row_id("stop-address", stop.pk),
+                "location_id": location_id,
+                "attention": "",
+                "address_1": stop.address,
+                "address_2": "",
+                "city": city,
+                "region": "",
+                "state_province": state,
+                "postal_code": stop.postal_code,
+                "country": COUNTRY,
+                "address_type": "physical",
+            }
+        )
+    return rows
+
+
 def records(
     table: str, *, field: str | None = None, ids: Iterable[Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -263,6 +362,10 @@ def records(
         return []  # asked for a field no made row fills, or for nothing
     if table == "program":
         made = _programme_rows(wanted if field == "organization_id" else None)
+    elif table == "location":
+        made = _stop_location_rows(wanted if field == "organization_id" else None)
+    elif table == "address":
+        made = _stop_address_rows(wanted if field == "location_id" else None)
     elif table == "schedule":
         made = _session_rows(
             wanted if field == "service_id" else None, wanted if field == "location_id" else None
@@ -291,7 +394,9 @@ def values(
         .values_list("id", flat=True)
     )
     empty = {"description", "alternate_name", "byday", "bymonthday", "byweekno", "byyearday"}
-    empty |= {"wkst", "freq", "schedule_link", "attending_type", "notes"}
+    empty |= {"wkst", "freq", "schedule_link", "attending_type", "notes", "name", "url"}
+    empty |= {"transportation", "attention", "address_2", "region", "external_identifier"}
+    empty |= {"external_identifier_type"}
     return [
         tuple(row.get(name, "" if name in empty else None) for name in attnames)
         for row in made

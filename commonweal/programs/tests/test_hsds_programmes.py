@@ -192,6 +192,7 @@ def test_the_export_round_trips_through_the_importer(partner_directory, tmp_path
     first = tmp_path / "first"
     export_directory(first, validate=True)
     made = len(_csv(first / "programs.csv")) + len(_csv(first / "schedules.csv"))
+    made += len(hsds_programmes.records("location")) + len(hsds_programmes.records("address"))
 
     imported = import_tabular(read_datapackage(first), source="first")
     assert imported.total.rejected == 0
@@ -200,7 +201,7 @@ def test_the_export_round_trips_through_the_importer(partner_directory, tmp_path
     second = tmp_path / "second"
     summary = export_directory(second, validate=True)
     assert summary.problems == []
-    for name in ("programs.csv", "schedules.csv"):
+    for name in ("programs.csv", "schedules.csv", "locations.csv", "addresses.csv"):
         assert sorted(map(sorted_row, _csv(first / name))) == sorted(
             map(sorted_row, _csv(second / name))
         )
