@@ -75,6 +75,10 @@ def test_a_worker_killed_mid_batch_sends_every_reminder_once_after_restart(
     # Only the message being sent is in doubt; the rest of the batch is still waiting.
     assert len(in_doubt) == 1 and in_doubt[0] in handed_over
     assert Counter(cut.values()) == {"sent": 2, "sending": 1, "pending": COUNT - 3}
+    # django-tasks-db never takes back the task of a worker that died: its row stays
+    # RUNNING. Harmless: the outbox rows, not the task rows, say what is left to send.
+    running = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+    assert site_db.scalar(running) == 1
 
     second = fault_site.start(worker, env=env, folder=tmp_path / "second")
     try:
@@ -84,10 +88,6 @@ def test_a_worker_killed_mid_batch_sends_every_reminder_once_after_restart(
         )
     finally:
         second.stop()
-    # django-tasks-db never takes back the task of a worker that died: its row stays
-    # RUNNING. Harmless: the outbox rows, not the task rows, say what is left to send.
-    running = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
-    assert site_db.scalar(running) == 1
     # Every reminder reached the SMS backend, none twice: the one in doubt was not resent.
     assert delivered(mail) == Counter(dict.fromkeys(keys, 1))
     assert statuses(site_db)[in_doubt[0]] == "sending"
