@@ -31,8 +31,10 @@ table. Every figure goes through this for everyone who sees the insights area.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+import heapq
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from commonweal.insights import deidentify, periods
 from commonweal.insights.deidentify import Cell, Suppressed
@@ -166,25 +168,25 @@ def protect(
     to threshold - 1 has only one value the published figures allow.
     """
     values: dict[tuple, int] = {("a", a): n for a, n in atoms.items()}
-    equations: list[dict[tuple, int]] = []
     for tag, sums in (("f", figures), ("g", groups)):
         for i, members in enumerate(sums):
             values[(tag, i)] = sum(atoms[a] for a in members)
-            equation: dict[tuple, int] = {("a", a): 1 for a in members}
-            equation[(tag, i)] = -1
-            equations.append(equation)
     hidden: dict[int, Suppressed] = {
         i: Suppressed.PRIMARY for i in range(len(figures)) if 0 < values[("f", i)] < threshold
     }
-    secret = {p for p, v in values.items() if p[0] in ("a", "g") and 0 < v < threshold}
-    unpublished = {p for p in values if p[0] in ("a", "g")}
+    secret = sorted(p for p, v in values.items() if p[0] in ("a", "g") and 0 < v < threshold)
+    # Every quantity as a vector over the atoms (numbered), so a check is one reduction.
+    column = {a: k for k, a in enumerate(sorted(atoms))}
+    vectors: dict[tuple, frozenset[int]] = {
+        ("f", i): _columns(m, column) for i, m in enumerate(figures)
+    }
+    vectors.update({("g", j): _columns(m, column) for j, m in enumerate(groups)})
+    vectors.update({("a", a): frozenset({column[a]}) for a in atoms})
     while True:
-        unknown = unpublished | {("f", i) for i in hidden}
-        pinned = [
-            p
-            for p in deidentify._determined(equations, unknown)
-            if p in secret or (p[0] == "f" and p[1] in hidden)
-        ]
+        published = [("f", i) for i in range(len(figures)) if i not in hidden]
+        span = _Span(vectors[p] for p in sorted(published, key=lambda p: (len(vectors[p]), p)))
+        targets = sorted([*secret, *(("f", i) for i in hidden)])
+        pinned = [p for p in targets if span.holds(vectors[p])]
         if not pinned:
             return hidden
         # Pinned hidden cells first, all of them in one round (each solve is the costly
@@ -200,6 +202,65 @@ def protect(
             return hidden  # everything is hidden: what is pinned is a structural zero
         for extra in chosen:
             hidden[extra] = Suppressed.COMPLEMENTARY
+
+
+def _columns(members: Collection[Atom], column: Mapping[Atom, int]) -> frozenset[int]:
+    return frozenset(column[a] for a in members)
+
+
+class _Span:
+    """The row space of the published figures (0/1 vectors over the atoms), kept in echelon
+    form with exact rational arithmetic: no rounding can hide a solution.
+
+    A hidden quantity (a figure, an atom, a programme total) has only one value the published
+    figures allow exactly when its vector lies in this space. This is the check
+    deidentify._determined makes with the atoms and the hidden figures as unknowns, with the
+    hidden figures' own equations eliminated (each hidden figure is in its equation alone),
+    so the system is as small as the atoms; fed small rows first (programmes before their
+    organisation, the total last), most rows reduce to nothing in a step or two."""
+
+    def __init__(self, rows: Iterable[frozenset[int]]) -> None:
+        # pivot column → (insertion order, row with 1 there and 0 at every earlier pivot).
+        # Coefficients stay ints while pivots are ±1 (as they are for tables like these),
+        # Fractions otherwise: exact either way, and ints are many times faster.
+        self.rows: dict[int, tuple[int, dict[int, int | Fraction]]] = {}
+        for row in rows:
+            rest = self._reduce(row)
+            if rest:
+                pivot = min(rest)
+                scale = rest[pivot]
+                if scale == 1:
+                    normal = rest
+                elif scale == -1:
+                    normal = {k: -c for k, c in rest.items()}
+                else:
+                    normal = {k: Fraction(c) / scale for k, c in rest.items()}
+                self.rows[pivot] = (len(self.rows), normal)
+
+    def _reduce(self, vector: frozenset[int]) -> dict[int, int | Fraction]:
+        """What is left of `vector` after taking away the rows, earliest pivot first (a row
+        has no entry at an earlier pivot, so none comes back)."""
+        rest: dict[int, int | Fraction] = dict.fromkeys(vector, 1)
+        queue = [(self.rows[k][0], k) for k in vector if k in self.rows]
+        heapq.heapify(queue)
+        while queue:
+            _order, pivot = heapq.heappop(queue)
+            factor = rest.get(pivot)
+            if not factor:
+                continue
+            for k, c in self.rows[pivot][1].items():
+                was = rest.get(k)
+                updated = (was or 0) - factor * c
+                if updated:
+                    rest[k] = updated
+                    if was is None and k in self.rows:
+                        heapq.heappush(queue, (self.rows[k][0], k))
+                else:
+                    del rest[k]
+        return rest
+
+    def holds(self, vector: frozenset[int]) -> bool:
+        return not self._reduce(vector)
 
 
 def _complement(

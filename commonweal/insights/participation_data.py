@@ -6,6 +6,9 @@ person id, only its (encrypted) contact: the contacts of those checked in are de
 memory, folded to lower case, counted per programme and dropped — never returned, stored,
 logged or shown. No name is read. Like referrals/metrics.py this shows no person's record,
 so it writes no audit entry. Campaign reach is programs/campaigns.py's own `reach`.
+
+`report` is what the page calls: the facts read afresh every time, the costly
+de-identification cached by those facts (see `report`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.utils.crypto import salted_hmac
 
 from commonweal.insights import participation, periods
 from commonweal.insights.deidentify import Cell, shown
@@ -92,6 +97,51 @@ def gather(quarter: periods.Quarter) -> participation.Facts:
         for pid, (organization, kind) in about.items()
     }
     return participation.Facts(quarter=quarter, programmes=programmes, signups=dict(signups))
+
+
+# Bump when participation.report would publish anything different from the same facts (a
+# new column, another rule): a report cached by an older version is then never read again.
+REPORT_VERSION = 1
+# The key is the facts themselves, so a cached report is never stale; the time limit only
+# lets reports of facts that no longer occur leave the cache.
+REPORT_TTL = 7 * 24 * 3600
+
+
+def report(quarter: periods.Quarter) -> participation.Report:
+    """The quarter's de-identified tables, from the facts as they are now.
+
+    Reading the facts is a few aggregate queries; de-identifying them is the costly step, so
+    its result is kept in the shared cache under a keyed digest of the facts (every count
+    the tables rest on, the programmes' organisations and kinds, the quarter, the rule's
+    threshold and version). Any change to a sign-up, a check-in, a meeting or a programme
+    changes the facts and so the key: the cached report is always the one
+    participation.report would make from the current facts, itself fully de-identified, so
+    serving it publishes nothing a fresh computation would not. The digest is keyed with
+    the secret key, so the cache's keys tell nothing about the counts either."""
+    facts = gather(quarter)
+    key = f"insights:participation:{REPORT_VERSION}:{_digest(facts)}"
+    found = cache.get(key)
+    if isinstance(found, participation.Report) and found.quarter == quarter:
+        return found
+    made = participation.report(facts)
+    cache.set(key, made, REPORT_TTL)
+    return made
+
+
+def _digest(facts: participation.Facts) -> str:
+    programmes = sorted(
+        (p.id, p.organization, p.kind, p.meetings, p.participants)
+        for p in facts.programmes.values()
+    )
+    text = repr(
+        (
+            facts.quarter.label,
+            participation.SMALL_CELL,
+            programmes,
+            sorted(facts.signups.items()),
+        )
+    )
+    return salted_hmac("commonweal.insights.participation", text, algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,32 @@ def test_every_part_adds_up_to_the_sign_ups_shown() -> None:
         "waitlisted",
         "cancelled",
     ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_span_check_agrees_with_the_full_exact_solve(seed: int) -> None:
+    """participation._Span (published figures over the atoms) against deidentify's exact
+    solve of the whole system (atoms, totals and hidden figures as unknowns), on random
+    figures and hidden sets: the same quantities are pinned, so protect hides exactly
+    what the full solve made it hide, no more and no fewer."""
+    from commonweal.insights import deidentify
+
+    rng = random.Random(seed)
+    atoms = list(range(rng.randint(3, 14)))
+    figures = [frozenset({a}) for a in atoms if rng.random() < 0.6]
+    figures += [frozenset(rng.sample(atoms, rng.randint(2, len(atoms)))) for _ in range(8)]
+    figures.append(frozenset(atoms))
+    hidden = {i for i in range(len(figures)) if rng.random() < 0.4}
+    groups = [frozenset(rng.sample(atoms, rng.randint(1, 3))) for _ in range(4)]
+    equations = []
+    for tag, sums in (("f", figures), ("g", groups)):
+        for i, members in enumerate(sums):
+            equations.append({**{("a", a): 1 for a in members}, (tag, i): -1})
+    unknown = {("a", a) for a in atoms} | {("g", j) for j in range(len(groups))}
+    unknown |= {("f", i) for i in hidden}
+    expected = deidentify._determined(equations, unknown)
+    span = participation._Span(figures[i] for i in range(len(figures)) if i not in hidden)
+    vectors = {("a", a): frozenset({a}) for a in atoms}
+    vectors |= {("g", j): g for j, g in enumerate(groups)}
+    vectors |= {("f", i): figures[i] for i in hidden}
+    assert sorted(p for p in unknown if span.holds(vectors[p])) == expected

@@ -264,3 +264,38 @@ def test_the_partnership_report_carries_the_all_programmes_line(
     section = section[: section.index("</section>")]
     assert "<dt>Attended</dt><dd>24</dd>" in section
     assert "<dt>Sign-ups</dt><dd>not shown</dd>" in section
+
+
+@pytest.mark.django_db
+def test_a_quarter_is_de_identified_once_until_its_facts_change(world, monkeypatch) -> None:
+    """The cached report is keyed by the facts: a repeat is served from the cache, and a
+    late check-in (a change no timestamp records) is in the very next report."""
+    from django.core.cache import cache
+
+    from commonweal.insights import participation
+
+    cache.clear()
+    made = []
+    real = participation.report
+    monkeypatch.setattr(
+        participation, "report", lambda facts: made.append(facts.quarter) or real(facts)
+    )
+    group, _cooking = world
+    first = participation_data.report(Q3)
+    again = participation_data.report(Q3)
+    assert made == [Q3]
+    assert again == first
+    before = first.table("programme").total.values["attended"]
+    assert before == 24
+    late = Registration.objects.filter(
+        session__programme=group,
+        occurrence="2026-07-21T18:00:00",
+        status=RegistrationStatus.REGISTERED,
+        attended=False,
+    ).first()
+    late.attended = True
+    late.save(update_fields=["attended"])
+    after = participation_data.report(Q3)
+    assert made == [Q3, Q3]
+    assert after.table("programme").total.values["attended"] == 25
+    assert after == participation.report(participation_data.gather(Q3))
