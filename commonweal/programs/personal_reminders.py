@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -270,10 +270,21 @@ def within_signup_limit(address: str | None) -> bool:
 # --- tokens -------------------------------------------------------------------------------------
 
 
-def token_for(plan: ReminderPlan) -> str:
-    """The plan's private manage link token (derived, so it need not be stored)."""
-    digest = salted_hmac(TOKEN_SALT, f"{plan.pk}:{plan.token_nonce}", algorithm="sha256").digest()
+def _derive(plan: ReminderPlan, secret: str) -> str:
+    value = f"{plan.pk}:{plan.token_nonce}"
+    digest = salted_hmac(TOKEN_SALT, value, secret=secret, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:24]
+
+
+def token_for(plan: ReminderPlan) -> str:
+    """The plan's private manage link token (derived, so it need not be stored): with the
+    key in SECRET_KEY_FALLBACKS that made it while one is kept after a rotation, so later
+    messages carry the link already sent."""
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        token = _derive(plan, secret)
+        if constant_time_compare(hash_token(token), plan.token_hash):
+            return token
+    return _derive(plan, settings.SECRET_KEY)  # a new plan's, or one whose key was dropped
 
 
 def hash_token(token: str) -> str:
