@@ -197,3 +197,29 @@ def test_database_replica_url_adds_the_replica_alias(tmp_path: Path) -> None:
         {"MIRROR": "default"},
         120,
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/insights/report/",
+        "/insights/alerts/",
+        "/insights/gaps/",
+        "/insights/outcomes/",
+        "/insights/participation/",
+        "/insights/unmet/",
+    ],
+)
+def test_the_insights_pages_work_on_a_replica(replica, transactional_db, client, path) -> None:
+    """Their queries mix apps (memberships on the primary, referrals on the replica): none
+    may join across the two databases. (The index page only links to these.)"""
+    from commonweal.accounts.models import Membership
+
+    organization = Organization.objects.create(name="Borinquen Health")
+    analyst = User.objects.create_user(username="ana.analyst", password="x" * 12)
+    Membership.objects.create(user=analyst, organization=organization, role="analyst")
+    client.force_login(analyst)
+    with CaptureQueriesContext(replica) as on_replica:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert on_replica.captured_queries, "nothing was read from the replica"
