@@ -68,8 +68,11 @@ def read_alias(model: type) -> str:
 
 
 class ReadReplicaRouter:
-    def db_for_read(self, model: type, **hints: Any) -> str:
-        return read_alias(model)
+    def db_for_read(self, model: type, **hints: Any) -> str | None:
+        alias = read_alias(model)
+        # Otherwise Django's own choice: the database a related instance came from, else
+        # the primary.
+        return alias if alias != DEFAULT_DB_ALIAS else None
 
     def db_for_write(self, model: type, **hints: Any) -> str | None:
         # Django saves an instance to the database it was read from: never the replica.
