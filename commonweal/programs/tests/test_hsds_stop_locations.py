@@ -160,3 +160,16 @@ def test_a_stop_whose_zip_the_directory_does_not_know_has_no_address_row(
     assert location["id"] == hsds_programmes.row_id("stop-location", stop.pk)
     assert "1 Main St, 33030" in location["description"] and location["latitude"] is not None
     assert export_directory(tmp_path / "export", validate=True).problems == []
+
+
+def test_hsda_shows_the_stop_location_in_its_organisation_and_it_validates(client, van) -> None:
+    from commonweal.directory.schema_validation import validate_record
+
+    route, corner, _hall, _place = van
+    record = client.get(f"/api/hsda/organizations/{route.organization_id}").json()
+
+    assert validate_record("organization", record) == []
+    made = str(hsds_programmes.row_id("stop-location", corner.pk))
+    (location,) = [loc for loc in record["locations"] if loc["id"] == made]
+    assert location["addresses"][0]["address_1"] == "800 SW 8th St"
+    assert location["schedules"][0]["byday"] == "TH"
