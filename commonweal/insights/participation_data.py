@@ -41,29 +41,61 @@ def _part(status: str, attended: bool) -> str:
     return "cancelled"
 
 
-def _meetings(quarter: periods.Quarter) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
-    """Meetings held (not cancelled) per programme, by the local day of their start; and
-    every programme with a session by then: (organisation id, kind)."""
-    held: dict[str, int] = defaultdict(int)
-    about: dict[str, tuple[str, str]] = {}
+Programmes = dict[str, tuple[str, str]]  # programme id → (organisation id, kind)
+
+
+def _meetings(
+    quarters: list[periods.Quarter],
+) -> dict[periods.Quarter, tuple[dict[str, int], Programmes]]:
+    """For each quarter: meetings held (not cancelled) per programme, by the local day of
+    their start; and every programme with a session by the quarter's end.
+
+    The sessions are read and their rules expanded once for all the quarters (a rule is
+    walked from its first meeting, so expanding it again for each quarter walked the early
+    years eight times over)."""
+    found: dict[periods.Quarter, tuple[dict[str, int], Programmes]] = {
+        q: (defaultdict(int), {}) for q in quarters
+    }
+    if not quarters:
+        return found
+    first, last = min(quarters), max(quarters)
     # A day of slack either side: the window is in UTC, the quarter in each programme's zone.
-    window_start = dt.datetime.combine(quarter.start - dt.timedelta(days=1), dt.time(), dt.UTC)
-    window_end = dt.datetime.combine(quarter.end + dt.timedelta(days=2), dt.time(), dt.UTC)
+    window_start = dt.datetime.combine(first.start - dt.timedelta(days=1), dt.time(), dt.UTC)
+    window_end = dt.datetime.combine(last.end + dt.timedelta(days=2), dt.time(), dt.UTC)
     sessions = (
-        Session.objects.filter(starts_on__lte=quarter.end)
+        Session.objects.filter(starts_on__lte=last.end)
         .select_related("programme")
         .prefetch_related("cancellations")
     )
     for session in sessions:
         programme = session.programme
-        about[str(programme.pk)] = (str(programme.organization_id), programme.kind)
+        pid = str(programme.pk)
+        for quarter in quarters:
+            if session.starts_on <= quarter.end:
+                found[quarter][1][pid] = (str(programme.organization_id), programme.kind)
         for occurrence in session.occurrences(window_start=window_start, window_end=window_end):
-            if quarter.start <= occurrence.key.date() <= quarter.end and not occurrence.cancelled:
-                held[str(programme.pk)] += 1
-    return held, about
+            day = occurrence.key.date()
+            if occurrence.cancelled:
+                continue
+            for quarter in quarters:
+                if quarter.start <= day <= quarter.end:
+                    found[quarter][0][pid] += 1
+    return found
 
 
 def gather(quarter: periods.Quarter) -> participation.Facts:
+    return gather_many([quarter])[0]
+
+
+def gather_many(quarters: list[periods.Quarter]) -> list[participation.Facts]:
+    """The facts of each quarter, in the order given."""
+    meetings = _meetings(quarters)
+    return [_gather(quarter, *meetings[quarter]) for quarter in quarters]
+
+
+def _gather(
+    quarter: periods.Quarter, held: dict[str, int], about: Programmes
+) -> participation.Facts:
     first, after = participation.quarter_dates(quarter)
     in_quarter = Registration.objects.filter(occurrence__gte=first, occurrence__lt=after)
     signups: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -85,7 +117,6 @@ def gather(quarter: periods.Quarter) -> participation.Facts:
         .values_list("session__programme_id", "contact")
     ):
         people[str(programme_id)].add((contact or "").strip().lower())
-    held, about = _meetings(quarter)
     programmes = {
         pid: participation.Programme(
             id=pid,
@@ -107,21 +138,29 @@ REPORT_VERSION = 1
 REPORT_TTL = 7 * 24 * 3600
 
 
-def report(quarter: periods.Quarter) -> participation.Report:
-    """The quarter's de-identified tables, from the facts as they are now.
+def reports(quarters: list[periods.Quarter]) -> list[participation.Report]:
+    """The quarters' de-identified tables, from the facts as they are now.
 
-    Reading the facts is a few aggregate queries; de-identifying them is the costly step, so
-    its result is kept in the shared cache under a keyed digest of the facts (every count
-    the tables rest on, the programmes' organisations and kinds, the quarter, the rule's
-    threshold and version). Any change to a sign-up, a check-in, a meeting or a programme
-    changes the facts and so the key: the cached report is always the one
-    participation.report would make from the current facts, itself fully de-identified, so
-    serving it publishes nothing a fresh computation would not. The digest is keyed with
-    the secret key, so the cache's keys tell nothing about the counts either."""
-    facts = gather(quarter)
+    Reading the facts is a few aggregate queries a quarter and one walk of the schedules;
+    de-identifying them is the costly step, so its result is kept in the shared cache
+    under a keyed digest of the facts (every count the tables rest on, the programmes'
+    organisations and kinds, the quarter, the rule's threshold and version). Any change to
+    a sign-up, a check-in, a meeting or a programme changes the facts and so the key: the
+    cached report is always the one participation.report would make from the current
+    facts, itself fully de-identified, so serving it publishes nothing a fresh computation
+    would not. The digest is keyed with the secret key, so the cache's keys tell nothing
+    about the counts either."""
+    return [_report(facts) for facts in gather_many(quarters)]
+
+
+def report(quarter: periods.Quarter) -> participation.Report:
+    return reports([quarter])[0]
+
+
+def _report(facts: participation.Facts) -> participation.Report:
     key = f"insights:participation:{REPORT_VERSION}:{_digest(facts)}"
     found = cache.get(key)
-    if isinstance(found, participation.Report) and found.quarter == quarter:
+    if isinstance(found, participation.Report) and found.quarter == facts.quarter:
         return found
     made = participation.report(facts)
     cache.set(key, made, REPORT_TTL)

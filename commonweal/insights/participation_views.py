@@ -213,7 +213,7 @@ def present_total(total: participation.Line) -> list[tuple[str, str]]:
 
 
 def reports(choice: Choice) -> list[participation.Report]:
-    return [participation_data.report(quarter) for quarter in choice.quarters]
+    return participation_data.reports(choice.quarters)
 
 
 def present(choice: Choice) -> list[dict[str, Any]]:
