@@ -32,6 +32,7 @@ PAGE_CASES: dict[str, Any] = {
 PUBLIC_PAGES: dict[str, str] = {
     "unmet:csv": "a table's name, not a record: every figure is a de-identified count",
     "alerts:detail": "a signal and an area, not a record: weekly counts, no person",
+    "participation:csv": "a table's name, not a record: every figure is a de-identified count",
 }
 API_CASES: dict[tuple[str, str], Any] = {}
 PUBLIC_API: dict[tuple[str, str], str] = {
@@ -41,5 +42,6 @@ PUBLIC_API: dict[tuple[str, str], str] = {
 PUBLIC_IDS: dict[str, Any] = {
     "unmet:csv": lambda w: {"name": "declined_by_partner"},
     "alerts:detail": lambda w: {"signal": "crisis-check-ups", "area": "33130"},
+    "participation:csv": lambda w: {"name": "programmes"},
 }
 POSTERS: dict[str, str | None] = {}
