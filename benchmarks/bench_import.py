@@ -178,9 +178,12 @@ def baseline_statements(data: dict) -> list[tuple[str, list[tuple]]]:
     return statements
 
 
-def run_import(data: dict) -> float:
+def run_import(data: dict, *, copy: bool | None = None) -> float:
+    from commonweal.directory import importer
     from commonweal.directory.importer import import_tabular
 
+    if copy is not None:
+        importer.USE_COPY = copy
     started = time.perf_counter()
     summary = import_tabular(data, source="benchmark")
     elapsed = time.perf_counter() - started
@@ -205,6 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--compare-copy",
+        action="store_true",
+        help="PostgreSQL: also time the import with executemany INSERTs instead of COPY",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-import-") as workdir:
@@ -223,14 +231,25 @@ def main(argv: list[str] | None = None) -> None:
             statements = baseline_statements(data)
             print(f"database: {connection.vendor} ({test_db}); data: {label}")
             print(f"services: {services:,}; rows in all tables: {rows:,}; repeats: {args.repeat}")
-            imports, baselines = [], []
+            imports, baselines, without_copy = [], [], []
+            compare = args.compare_copy and connection.vendor == "postgresql"
             for run in range(args.repeat):
                 empty_tables()
-                imports.append(run_import(data))
+                imports.append(run_import(data, copy=True))
+                if compare:
+                    empty_tables()
+                    without_copy.append(run_import(data, copy=False))
                 empty_tables()
                 baselines.append(run_baseline(statements))
                 print(
-                    f"  run {run + 1}: import {imports[-1]:.2f} s, executemany {baselines[-1]:.2f} s"
+                    f"  run {run + 1}: import {imports[-1]:.2f} s, "
+                    + (f"import without COPY {without_copy[-1]:.2f} s, " if compare else "")
+                    + f"executemany {baselines[-1]:.2f} s"
+                )
+            if compare:
+                plain_s = statistics.median(without_copy)
+                print(
+                    f"import, INSERTs: {services / plain_s:10,.0f} services/s  (median {plain_s:.2f} s)"
                 )
             import_s, base_s = statistics.median(imports), statistics.median(baselines)
             print(
