@@ -38,30 +38,30 @@ class ParticipationMessage(Schema):
     detail: str
 
 
-class FigureOut(Schema):
+class ParticipationFigureOut(Schema):
     value: float | None
     suppressed: bool
     reason: str | None
 
 
-class LineOut(Schema):
+class ParticipationLineOut(Schema):
     key: str  # a programme or organisation id, a kind, a language code; "" pooled or all
     label: str
     pooled: bool
-    figures: dict[str, FigureOut]
+    figures: dict[str, ParticipationFigureOut]
 
 
-class TableOut(Schema):
+class ParticipationTableOut(Schema):
     name: str  # "programme", "organization", "kind" or "language"
     title: str
-    rows: list[LineOut]
-    total: LineOut
+    rows: list[ParticipationLineOut]
+    total: ParticipationLineOut
 
 
 class CampaignOut(Schema):
     slug: str
     name: str
-    figures: dict[str, FigureOut]
+    figures: dict[str, ParticipationFigureOut]
     about_people: list[str]  # the figures counting people (1 to 10 hidden); others are things
 
 
@@ -69,7 +69,7 @@ class QuarterOut(Schema):
     quarter: str
     start: dt.date
     end: dt.date
-    tables: list[TableOut]
+    tables: list[ParticipationTableOut]
     campaigns: list[CampaignOut]
 
 
