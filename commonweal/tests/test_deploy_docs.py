@@ -6,14 +6,15 @@ The variables are found by reading the code (its syntax tree), not from a list: 
 fails here until docs/deploy.md has a row for X.
 
 `systemd-analyze verify` and `nginx -t` run where installed (systemd-analyze comes with
-Debian's systemd; nginx with `apt-get install nginx-light`). Without one, its check skips
-loudly, on CI too, where .ci/run would have to install nginx-light for it to run.
+Debian's systemd; nginx with `apt-get install nginx-light`, which .ci/run does). Without
+one, its check skips loudly on a developer's machine and fails under CI.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -127,6 +128,8 @@ def tool(name: str) -> str:
         f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None
     )
     if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have `{name}` to check docs/deploy.md (.ci/run installs it)")
         pytest.skip(
             f"SKIPPED LOUDLY: `{name}` is not installed, so its check of docs/deploy.md did not run"
         )
