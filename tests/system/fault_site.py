@@ -164,8 +164,8 @@ class Template:
             url = with_database(self.pg_url, name)
             return Database(env={"DATABASE_URL": url}, pg_url=url)
         folder.mkdir(parents=True, exist_ok=True)
-        source = self.folder / "template" / "commonweal.sqlite3"
-        shutil.copy(source, folder / "commonweal.sqlite3")
+        for source in (self.folder / "template").glob("commonweal.sqlite3*"):
+            shutil.copy(source, folder / source.name)  # with its -wal file, if one was left
         return Database(
             env={"COMMONWEAL_DATA_DIR": str(folder)}, sqlite_path=folder / "commonweal.sqlite3"
         )
@@ -188,12 +188,16 @@ class Process:
         return self.log.read_text(errors="replace")
 
     def wait_paused(self) -> None:
-        assert self.signal_file is not None
-        wait_for(
-            f"the fault point (log: {self.output()[-2000:]})",
-            lambda: self.signal_file.exists() or self.popen.poll() is not None,
-        )
-        assert self.signal_file.exists(), self.output()[-3000:]
+        signal_file = self.signal_file
+        assert signal_file is not None
+        try:
+            wait_for(
+                "the fault point",
+                lambda: signal_file.exists() or self.popen.poll() is not None,
+            )
+        except pytest.fail.Exception as timed_out:
+            pytest.fail(f"{timed_out}; the process said: {self.output()[-3000:]}")
+        assert signal_file.exists(), self.output()[-3000:]
 
     def kill_9(self) -> None:
         """SIGKILL to the whole group (master and workers), as a power cut or the OOM
