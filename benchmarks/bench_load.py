@@ -208,6 +208,7 @@ def warm_up(port: int, workers: int) -> None:
 
 
 def run_locust(
+    phase: str,
     classes: tuple[str, ...],
     *,
     users: int,
@@ -223,7 +224,7 @@ def run_locust(
             "Locust is not installed: pip install -c requirements.lock "
             "-c requirements-load.lock -e '.[load]'"
         )
-    samples = out / f"samples-{classes[0].lower()}.json"
+    samples = out / f"samples-{phase}.json"
     samples.unlink(missing_ok=True)
     env = dict(
         os.environ,
@@ -250,13 +251,13 @@ def run_locust(
         "--exit-code-on-error",
         "0",
         "--csv",
-        str(out / classes[0].lower()),
+        str(out / phase),
         *classes,
     ]
-    with (out / f"locust-{classes[0].lower()}.log").open("wb") as log:
+    with (out / f"locust-{phase}.log").open("wb") as log:
         subprocess.run(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     if not samples.exists():
-        raise SystemExit(f"Locust wrote no samples; see {out}/locust-{classes[0].lower()}.log")
+        raise SystemExit(f"Locust wrote no samples; see {out}/locust-{phase}.log")
     return json.loads(samples.read_text())
 
 
@@ -389,6 +390,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         before = load_average()
         baseline = run_locust(
+            "baseline",
             (BASELINE_CLASS,),
             users=args.users,
             duration=args.baseline_duration,
@@ -399,6 +401,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         during_baseline = load_average()
         result = run_locust(
+            "scenario",
             SCENARIO_CLASSES,
             users=args.users,
             duration=args.duration,
