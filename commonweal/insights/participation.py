@@ -21,8 +21,9 @@ De-identification. The four tables publish sums of the same underlying counts (t
 of one programme in one language, the "atoms"), so a hidden cell of one table could be
 worked out from another (an organisation's row minus its programmes' rows), and so could a
 small count that is in no table at all (a pooled programme's share of its organisation).
-Hence, part by part, every published figure is written as the sum of its atoms and the
-system is solved exactly (deidentify._determined): cells of 1 to 10 are hidden, then more
+Hence, part by part, every published figure is written as the sum of its atoms and
+checked exactly against the span of the published figures (_Span, the same test as
+deidentify._determined on the whole system): cells of 1 to 10 are hidden, then more
 cells until no hidden cell, no atom of 1 to 10 and no programme total of 1 to 10 has only one
 possible value. Rows with fewer than 11 sign-ups are first pooled into one "other" row per
 table. Every figure goes through this for everyone who sees the insights area.
