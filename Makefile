@@ -55,7 +55,7 @@ $(AUDIT_VENV)/bin/pip-audit:
 
 audit: $(AUDIT_VENV)/bin/pip-audit
 	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --vulnerability-service $(PIP_AUDIT_SERVICE) \
-		-r requirements.lock -r requirements-semantic.lock
+		-r requirements.lock -r requirements-semantic.lock -r requirements-load.lock
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) var
