@@ -7,11 +7,13 @@ issue; `keyword_match` is a plain case-insensitive match on names and descriptio
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from commonweal.directory.models import (
@@ -30,6 +32,13 @@ APPROXIMATE_LOCATION = "approximate_location"
 # Services in these states are not offered any more; their pages stay reachable by link.
 HIDDEN_STATUSES = ("inactive", "defunct")
 MAX_QUERY_LENGTH = 200
+# The home and category pages show how many services each category holds. Counting them is
+# a grouped query over every listing's categories (~0.85 s with 100,000 services), too dear
+# for every visit: the counts are kept in the shared cache, forgotten at once when a
+# listing or its categories change through the ORM or an import, and after this many
+# seconds in any case (a bulk write by other means shows within that time).
+CATEGORY_COUNTS_SECONDS = 600
+_GENERATION_KEY = "directory:generation"
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,29 @@ def category_terms() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy__name=OPEN_ELIGIBILITY)
 
 
+def directory_changed(**_signal: object) -> None:
+    """Forget the cached category counts: a listing or its categories changed."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # no generation yet, or the cache forgot it
+        cache.set(_GENERATION_KEY, 1, None)
+
+
 def _service_counts(roots: list[TaxonomyTerm]) -> dict[uuid.UUID, int]:
+    """`_count_services`, from the shared cache while the directory has not changed."""
+    if not roots:
+        return {}
+    generation = cache.get(_GENERATION_KEY, 0)
+    ids = hashlib.sha256(",".join(str(root.id) for root in roots).encode()).hexdigest()[:32]
+    key = f"directory:category-counts:{generation}:{ids}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count_services(roots)
+        cache.set(key, counts, CATEGORY_COUNTS_SECONDS)
+    return counts
+
+
+def _count_services(roots: list[TaxonomyTerm]) -> dict[uuid.UUID, int]:
     """Listed services per root term, counting a service tagged with any descendant once.
 
     The term tree is walked in memory (a few hundred terms); the counting is one grouped

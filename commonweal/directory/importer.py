@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
+from commonweal.directory import browse
 from commonweal.directory.models import Metadata
 from commonweal.directory.search import index as search_index
 from commonweal.directory.table_import import ImportState, TableCheck
@@ -189,6 +190,9 @@ def import_tables(
             )
             state.rejected_count[table] += sum(1 for _row in tables.rows(table))
     with _gc_paused(), transaction.atomic():
+        # Rows are written in bulk (no model signals): the pages' cached category counts
+        # are forgotten once the import commits.
+        transaction.on_commit(browse.directory_changed)
         now = timezone.now()
         inserted: set[uuid.UUID] = set()
         done = 0

@@ -60,3 +60,36 @@ def test_it_summarises_results_without_a_query_per_service(
 @pytest.mark.django_db
 def test_it_flags_approximate_locations(listings) -> None:
     assert browse.approximate_location_ids([listings.location]) == {listings.location.id}
+
+
+@pytest.mark.django_db
+def test_the_category_counts_are_kept_until_the_directory_changes(
+    listings, organization, django_assert_num_queries
+) -> None:
+    def food() -> int:
+        return {c.term.name: c.service_count for c in browse.top_categories()}["Food"]
+
+    assert food() == 1
+    with django_assert_num_queries(1):  # the top terms only: the counts come from the cache
+        assert food() == 1
+    added = add_service(organization, "Second pantry", term=listings.pantry)
+    assert food() == 2  # a saved listing and its category are counted at once
+    added.status = "defunct"
+    added.save()
+    assert food() == 1
+
+
+@pytest.mark.django_db
+def test_an_import_forgets_the_category_counts_when_it_commits(
+    listings, django_capture_on_commit_callbacks
+) -> None:
+    from commonweal.directory.hsds_reader import read_datapackage
+    from commonweal.directory.importer import import_tabular
+    from commonweal.directory.tests.hsds_fixtures import HSDS3_CSV
+
+    browse.top_categories()
+    generation = browse.cache.get(browse._GENERATION_KEY, 0)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_tabular(read_datapackage(HSDS3_CSV), source="test")
+    assert browse.directory_changed in callbacks
+    assert browse.cache.get(browse._GENERATION_KEY, 0) > generation
