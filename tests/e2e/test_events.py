@@ -120,7 +120,7 @@ def test_the_events_pages_pass_axe_at_320_px(browser, site, axe, group) -> None:
             reverse("events:calendar") + "?start=soon",  # a bad filter, named
             group.programme.get_absolute_url(),
             reverse("events:register", args=[group.pk, key]),
-            reverse("events:registration", args=[made.token]),
+            reverse("events:registration", args=[registration.token_for(made)]),
         ]:
             page.goto(url)
             assert_accessible(page, axe)

@@ -46,7 +46,7 @@ def test_it_finds_every_encrypted_field_in_the_model_registry() -> None:
         "referrals.CarePlanGoal": ["description"],
         "referrals.CarePlanNote": ["text"],
         "referrals.Consent": ["revocation_reason"],
-        "referrals.OutboxMessage": ["body", "ics"],
+        "referrals.OutboxMessage": ["body", "headers", "ics"],
         "referrals.Person": ["safe_times"],
         "referrals.Referral": ["outcome_note", "private_note", "shared_note", "shared_person"],
         "referrals.ReferralEvent": ["text"],
