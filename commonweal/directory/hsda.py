@@ -151,7 +151,11 @@ class Params:
             parsed = parse_datetime(value)
             if parsed is None and (day := parse_date(value)) is not None:
                 parsed = datetime.combine(day, time.min)
-        except ValueError:
+            if parsed is not None:
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 ("-21:30"), which Python
+                # parses; a moment that leaves the calendar in UTC is no date at all.
+                parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             parsed = None
         if parsed is None:
             raise BadParameter(
@@ -159,7 +163,7 @@ class Params:
                 _("%(name)s must be a date or date-time such as 2024-05-01T12:00:00Z")
                 % {"name": name},
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parsed
 
     def format(self) -> str:
         value = self.text("format") or "json"

@@ -150,6 +150,21 @@ def test_it_filters_services_by_term_taxonomy_organization_and_modification(
         _names(_get(client, "/services", modified_after="2019-12-31T23:00:00-05:00"))
         == everyone[:2]
     )
+    # An offset PostgreSQL refuses (found by the schemathesis fuzz test) is the same moment
+    # in UTC: 21:00 at UTC+21:30 is 23:30 UTC the day before, half an hour before
+    # Northside's last change.
+    assert _names(_get(client, "/services", modified_after="2020-01-01T21:00:00+21:30")) == (
+        everyone
+    )
+    assert _names(_get(client, "/services", modified_after="0048-01-27T03:37:45-21:30")) == (
+        everyone
+    )
+
+
+def test_a_modified_after_that_leaves_the_calendar_in_utc_is_a_clear_400(client) -> None:
+    response = client.get("/api/hsda/services", {"modified_after": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "modified_after"
 
 
 def test_it_only_counts_attributes_of_services_for_service_filters(client, directory) -> None:
