@@ -88,6 +88,9 @@ MSG_BAD_ZIP = "not a readable zip archive (truncated or corrupt: {error})"
 MSG_WRONG_WIDTH = "row has {found} values but the header has {expected} columns"
 MSG_NOT_JSON = "not valid JSON: {error} (column {column})"
 MSG_TOO_DEEP = "JSON nested too deeply to be an HSDS record"
+# What reading a damaged zip member raises (NotImplementedError: a compression method
+# Python lacks).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 # Service-area extents are GeoJSON polygons that exceed csv's default 128 KiB field limit.
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
@@ -162,7 +165,7 @@ class _PackageFiles:
             return None
         try:
             return self.readers[name]()
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        except ZIP_READ_ERRORS as exc:
             issues.append(ImportIssue(self.label + name, None, None, MSG_BAD_ZIP.format(error=exc)))
         except OSError as exc:
             issues.append(
@@ -649,7 +652,7 @@ class StreamedPackage:
             raw_bytes = self.package.read(name, issues)
             if raw_bytes is not None:
                 _parse_csv(raw_bytes, file, spec, issues)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        except ZIP_READ_ERRORS as exc:
             issues.append(ImportIssue(file, None, None, MSG_BAD_ZIP.format(error=exc)))
         except OSError as exc:
             issues.append(ImportIssue(file, None, None, f"cannot be read: {exc.strerror or exc}"))
